@@ -4,11 +4,12 @@
 #   make test       every test: unit (cmocka), HTTP (real server), browser (headless Chromium + axe)
 #   make test SAN=1 the same, built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      the benchmarks in bench/ (see docs/benchmarks.md)
-.POSIX:
 .SUFFIXES:
 SHELL = /bin/bash
 
-CC ?= cc
+ifeq ($(origin CC),default)
+CC = cc
+endif
 PKGS = libmicrohttpd sqlite3 jansson libsodium
 SAN ?= 0
 

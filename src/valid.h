@@ -88,7 +88,7 @@ int64_t valid_days_from_civil(const struct valid_date *d);
 /* valid_civil_from_days - the inverse of valid_days_from_civil. */
 void valid_civil_from_days(int64_t days, struct valid_date *d);
 
-/* valid_date_today - today's UTC date from a UTC time in seconds. */
+/* valid_date_from_time - the UTC calendar date of a UTC time in seconds (e.g. today's from time()). */
 void valid_date_from_time(int64_t utc_seconds, struct valid_date *d);
 
 /*
@@ -113,7 +113,9 @@ void valid_format_time(int64_t utc_seconds, char out[21]);
  * characters except (when multiline) \n, \r and \t, and a length in characters (code points)
  * between min and max. Returns NULL when valid, otherwise a short English reason suitable
  * for an error message ("must be 100 characters or fewer", "must not be empty",
- * "contains a control character", "is not valid UTF-8").
+ * "contains a control character", "is not valid UTF-8"). The reason is a string constant or,
+ * when it names a number, a thread-local buffer that the next valid_text call in the same
+ * thread overwrites: copy it (e.g. into the error reply) before calling valid_text again.
  */
 const char *valid_text(const char *s, size_t min, size_t max, bool multiline);
 

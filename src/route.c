@@ -1,0 +1,186 @@
+/*
+ * route.c - the route table and the dispatcher. Adding an endpoint means adding a line here
+ * (and its handler in api_*.c); the permission it names is enforced before the handler runs
+ * and the HTTP security tests read this table through `safehub routes`.
+ */
+#include "route.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "audit.h"
+#include "store.h"
+
+
+const struct route routes[] = {
+	{ "GET", "/healthz", PERM_PUBLIC, api_healthz, 0 },
+	{ "POST", "/api/v1/session", PERM_PUBLIC, api_session_create, ROUTE_BODY | ROUTE_OWN_TXN | ROUTE_NO_CSRF },
+	{ "GET", "/api/v1/session", PERM_SIGNED_IN, api_session_get, 0 },
+	{ "DELETE", "/api/v1/session", PERM_SIGNED_IN, api_session_delete, ROUTE_OWN_TXN },
+	{ "GET", "/api/v1/reference", PERM_SIGNED_IN, api_reference, 0 },
+	{ "GET", "/api/v1/persons", PERM_PERSON_READ, api_person_list, 0 },
+	{ "POST", "/api/v1/persons", PERM_PERSON_WRITE, api_person_create, ROUTE_BODY },
+	{ "GET", "/api/v1/persons/{id}", PERM_PERSON_READ, api_person_get, 0 },
+	{ "PUT", "/api/v1/persons/{id}", PERM_PERSON_WRITE, api_person_update, ROUTE_BODY },
+	{ "GET", "/api/v1/persons/{id}/views", PERM_PERSON_READ, api_person_views, 0 },
+	{ "GET", "/api/v1/audit", PERM_AUDIT_READ, api_audit_list, 0 },
+	{ "GET", "/api/v1/users", PERM_USER_ADMIN, api_user_list, 0 },
+};
+const int route_count = sizeof routes / sizeof routes[0];
+
+/* Match path against pattern, collecting {param} segments into rq. */
+static bool match(const char *pattern, const char *path, struct req *rq)
+{
+	size_t used = 0;
+	int n = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			size_t len = se ? (size_t)(se - s) : strlen(s);
+			if (!pe || len == 0 || n == HTTP_PARAMS_MAX || used + len + 1 > sizeof rq->param_buf)
+				return false;
+			memcpy(rq->param_buf + used, s, len);
+			rq->param_buf[used + len] = 0;
+			rq->params[n++] = rq->param_buf + used;
+			used += len + 1;
+			p = pe + 1;
+			s += len;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		return false;
+	rq->n_params = n;
+	return true;
+}
+
+static bool is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* Record a refusal: someone signed in tried a route their role does not allow. */
+static void audit_denied(struct req *rq, const struct route *r)
+{
+	struct audit_entry e;
+	char detail[200];
+	snprintf(detail, sizeof detail, "%s %s needs %s", r->method, r->pattern, policy_perm_name(r->perm));
+	audit_fill(&e, &rq->session.user, "access.denied", "", 0, "denied", detail);
+	audit_record_now(rq->st, &e);
+}
+
+void route_dispatch(struct req *rq, struct resp *rs)
+{
+	const struct route *r = NULL;
+	char allow[64] = "";
+	for (int i = 0; i < route_count; i++) {
+		if (!match(routes[i].pattern, rq->path, rq))
+			continue;
+		if (strcmp(routes[i].method, rq->method) == 0) {
+			r = &routes[i];
+			break;
+		}
+		size_t len = strlen(allow);
+		snprintf(allow + len, sizeof allow - len, "%s%s", len ? ", " : "", routes[i].method);
+	}
+	if (!r) {
+		if (allow[0]) {
+			snprintf(rs->allow, sizeof rs->allow, "%s", allow);
+			resp_problem(rs, 405, "Method not allowed", NULL, NULL);
+		} else {
+			resp_problem(rs, 404, "Not found", "There is no such API path.", NULL);
+		}
+		return;
+	}
+	rq->st = store_thread();
+	if (!rq->st) {
+		resp_problem(rs, 503, "Service unavailable", "The database cannot be opened.", NULL);
+		return;
+	}
+
+	if (r->perm != PERM_PUBLIC) {
+		enum session_status ss = session_lookup(rq->st, http_cookie(rq, "safehub_session"), &rq->session);
+		if (ss == SESSION_ERROR) {
+			resp_problem(rs, 503, "Service unavailable", "The session store is busy. Try again.", NULL);
+			return;
+		}
+		if (ss != SESSION_OK) {
+			resp_problem(rs, 401, "Sign in required",
+				     ss == SESSION_EXPIRED ? "Your session has ended. Sign in again." : "Sign in to continue.",
+				     NULL);
+			return;
+		}
+		rq->signed_in = true;
+		if (is_write(r->method) && !(r->flags & ROUTE_NO_CSRF) &&
+		    !session_csrf_ok(&rq->session, http_header(rq, "X-CSRF-Token"))) {
+			resp_problem(rs, 403, "Forbidden", "The X-CSRF-Token header is missing or wrong.", NULL);
+			return;
+		}
+		if (!policy_allows(rq->session.user.role, r->perm)) {
+			audit_denied(rq, r);
+			resp_problem(rs, 403, "Forbidden", "Your role does not allow this.", NULL);
+			return;
+		}
+	}
+
+	if (r->flags & ROUTE_BODY) {
+		const char *ct = http_header(rq, "Content-Type");
+		if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+			resp_problem(rs, 415, "Unsupported media type", "Send the body as application/json.", NULL);
+			return;
+		}
+		json_error_t jerr;
+		rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!rq->json) {
+			char detail[300];
+			snprintf(detail, sizeof detail, "The body is not valid JSON: %s (line %d, column %d).", jerr.text,
+				 jerr.line, jerr.column);
+			resp_problem(rs, 400, "Malformed JSON", detail, NULL);
+			return;
+		}
+		if (!json_is_object(rq->json)) {
+			resp_problem(rs, 400, "Malformed JSON", "The body must be a JSON object.", NULL);
+			return;
+		}
+	}
+
+	if (r->flags & ROUTE_OWN_TXN) {
+		r->fn(rq, rs);
+		return;
+	}
+	bool write = is_write(r->method) || (r->flags & ROUTE_WRITE);
+	if (store_begin(rq->st, write) != 0) {
+		resp_problem(rs, 503, "Service unavailable", "The database is busy. Try again.", NULL);
+		return;
+	}
+	r->fn(rq, rs);
+	if (rs->status >= 200 && rs->status < 400) {
+		if (store_commit(rq->st) != 0) {
+			rs->has_view = false;
+			resp_problem(rs, 503, "Service unavailable", "The change could not be saved. Try again.", NULL);
+		}
+	} else {
+		store_rollback(rq->st);
+	}
+}
+
+void route_print(FILE *out)
+{
+	for (int i = 0; i < route_count; i++) {
+		const struct route *r = &routes[i];
+		fprintf(out, "{\"method\":\"%s\",\"path\":\"%s\",\"permission\":\"%s\",\"roles\":[", r->method, r->pattern,
+			policy_perm_name(r->perm));
+		int n = 0;
+		if (r->perm != PERM_PUBLIC)
+			for (int k = 0; k < policy_role_count; k++)
+				if (policy_allows(policy_roles[k].code, r->perm))
+					fprintf(out, "%s\"%s\"", n++ ? "," : "", policy_roles[k].code);
+		fprintf(out, "]}\n");
+	}
+}

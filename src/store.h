@@ -1,0 +1,123 @@
+/*
+ * store.h - the only place with SQL. A `struct store` is one SQLite connection (WAL,
+ * synchronous=FULL, foreign keys on, busy timeout) with its prepared statements cached.
+ * Each server thread has its own (store_thread); the schema is migrated by store_open.
+ * Owns: connections, transactions, migrations (embedded sql/NNN_*.sql), every statement.
+ * Must not touch: HTTP, jansson outside the JSON text columns, the rules of the domain.
+ *
+ * Return convention: 0 success, STORE_NOTFOUND (1) no such row, STORE_CONFLICT (2) a uniqueness
+ * or version conflict, -1 a database error (store_errmsg says which).
+ */
+#ifndef SAFEHUB_STORE_H
+#define SAFEHUB_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "person.h"
+#include "user.h"
+
+#define STORE_NOTFOUND 1
+#define STORE_CONFLICT 2
+
+struct store;
+
+/*
+ * store_open - open (creating if `create`) the database at path, set the pragmas and apply
+ * pending migrations. Returns the connection (free with store_close) or NULL with err set.
+ */
+struct store *store_open(const char *path, bool create, char *err, size_t errcap);
+
+/* store_close - finalize statements and close. NULL is fine. */
+void store_close(struct store *st);
+
+/* store_errmsg - the last SQLite error on this connection. */
+const char *store_errmsg(struct store *st);
+
+/* store_schema_version - the applied schema version, or -1. */
+int store_schema_version(struct store *st);
+
+/*
+ * store_set_path / store_thread / store_close_all - per-thread connections for the server:
+ * store_thread returns this thread's connection to the path given to store_set_path, opening it
+ * on first use (NULL on failure). store_close_all closes every one of them (at shutdown only).
+ */
+void store_set_path(const char *path);
+struct store *store_thread(void);
+void store_close_all(void);
+
+/* Transactions. store_begin(write) is BEGIN IMMEDIATE for writes, BEGIN for reads. */
+int store_begin(struct store *st, bool write);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* store_now - the current UTC time in seconds (settable for tests with SAFEHUB_NOW). */
+int64_t store_now(void);
+
+/* store_backup - online backup of this connection's database to `to` (SQLite backup API). */
+int store_backup(struct store *st, const char *to, char *err, size_t errcap);
+
+/* store_integrity - run PRAGMA integrity_check; 0 when "ok". */
+int store_integrity(struct store *st, char *msg, size_t cap);
+
+/* ---- users ---- */
+int store_user_insert(struct store *st, struct user *u, const char *password_hash);
+/* hash may be NULL; else gets the argon2id string (hcap >= 128). */
+int store_user_by_name(struct store *st, const char *username, struct user *u, char *hash, size_t hcap);
+int store_user_by_id(struct store *st, int64_t id, struct user *u);
+int store_user_set_failures(struct store *st, int64_t id, int failed_count, int64_t locked_until);
+int store_user_set_disabled(struct store *st, int64_t id, bool disabled);
+/* *out is calloc'd, caller frees. */
+int store_user_list(struct store *st, struct user **out, int *n);
+
+/* ---- sessions ---- */
+struct store_session {
+	int64_t user_id;
+	char csrf_token[64];
+	int64_t created_at, last_seen, expires_at;
+};
+int store_session_insert(struct store *st, const unsigned char token_hash[32], const struct store_session *s);
+int store_session_get(struct store *st, const unsigned char token_hash[32], struct store_session *s);
+int store_session_touch(struct store *st, const unsigned char token_hash[32], int64_t now);
+int store_session_delete(struct store *st, const unsigned char token_hash[32]);
+int store_session_delete_user(struct store *st, int64_t user_id);
+
+/* ---- persons ---- */
+/* Inserts p (sets p->id), its name index and its access list (user ids resolved by name:
+ * STORE_NOTFOUND when a restricted_to username is unknown, *bad gets its index). */
+int store_person_insert(struct store *st, struct person *p, int64_t by, int *bad);
+int store_person_get(struct store *st, int64_t id, struct person *p);
+/* Replaces the row when version matches (STORE_CONFLICT otherwise); bumps p->version. */
+int store_person_update(struct store *st, struct person *p, int64_t by, int *bad);
+/* restricted flag of person id (STORE_NOTFOUND when none). */
+int store_person_restricted(struct store *st, int64_t id, bool *restricted);
+/* 0 when user is in the person's access list, STORE_NOTFOUND otherwise. */
+int store_person_access_has(struct store *st, int64_t person_id, int64_t user_id);
+/* Matches for q visible to user_id; *out calloc'd (caller frees). */
+int store_person_search(struct store *st, const struct person_query *q, int64_t user_id,
+			struct person_summary **out, int *n, int64_t *total);
+
+/* ---- audit ---- */
+int store_audit_head(struct store *st, int64_t *seq, char hash[65]);
+int store_audit_append(struct store *st, const struct audit_entry *e);
+
+/* A filter on the audit trail; zero/empty members are not used. */
+struct store_audit_filter {
+	char username[65];
+	char object_type[24];
+	char object_id[24];
+	int64_t from, to;          /* at >= from, at < to */
+	int64_t before;            /* seq < before */
+	int limit;                 /* 1..500 */
+};
+/* Newest first; *out calloc'd (caller frees). */
+int store_audit_query(struct store *st, const struct store_audit_filter *f, struct audit_entry **out, int *n);
+/*
+ * store_audit_walk - call fn for each entry in seq order from seq 1; stops when fn returns
+ * non-zero (returns that value). Returns 0 when all were visited, -1 on a store error.
+ */
+int store_audit_walk(struct store *st, int (*fn)(void *ctx, const struct audit_entry *e), void *ctx);
+
+#endif
