@@ -17,6 +17,7 @@ void api_reference(struct req *rq, struct resp *rs);
 
 /* api_person.c */
 void api_person_list(struct req *rq, struct resp *rs);
+void api_person_search(struct req *rq, struct resp *rs);
 void api_person_create(struct req *rq, struct resp *rs);
 void api_person_get(struct req *rq, struct resp *rs);
 void api_person_update(struct req *rq, struct resp *rs);

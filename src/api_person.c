@@ -398,6 +398,30 @@ static bool query_int(struct req *rq, struct resp *rs, const char *name, int min
 	return true;
 }
 
+static void search_run(struct req *rq, struct resp *rs, const struct person_query *qq);
+
+/*
+ * Check a search's terms and answer it. bad_status is 400 for query strings, 422 for bodies.
+ */
+static void search_reply(struct req *rq, struct resp *rs, struct person_query *q, int bad_status)
+{
+	struct valid_date d;
+	struct jv jv = { 0 };
+	if (q->dob[0] && !valid_parse_date(q->dob, &d))
+		jv_error(&jv, "dob", "must be a date written YYYY-MM-DD");
+	if (q->q[0] && valid_text(q->q, 1, 200, false))
+		jv_error(&jv, "q", "%s", valid_text(q->q, 1, 200, false));
+	if (!q->q[0] && !q->dob[0] && !q->identifier[0])
+		jv_error(&jv, "q", "give a name, a date of birth or an identifier to search for");
+	if (jv_failed(&jv)) {
+		resp_problem(rs, bad_status, bad_status == 400 ? "Bad query" : "Check the details",
+			     "Give a name, a date of birth or an identifier to search for, each written correctly.",
+			     jv_take(&jv));
+		return;
+	}
+	search_run(rq, rs, q);
+}
+
 void api_person_list(struct req *rq, struct resp *rs)
 {
 	struct person_query q;
@@ -406,26 +430,41 @@ void api_person_list(struct req *rq, struct resp *rs)
 	    !query_param(rq, rs, "identifier", q.identifier, 51) ||
 	    !query_int(rq, rs, "limit", 1, 100, 20, &q.limit) || !query_int(rq, rs, "offset", 0, 100000, 0, &q.offset))
 		return;
-	struct valid_date d;
-	if (q.dob[0] && !valid_parse_date(q.dob, &d)) {
-		struct jv jv = { 0 };
-		jv_error(&jv, "dob", "must be a date written YYYY-MM-DD");
-		resp_problem(rs, 400, "Bad query", "The date of birth is not a date.", jv_take(&jv));
+	search_reply(rq, rs, &q, 400);
+}
+
+void api_person_search(struct req *rq, struct resp *rs)
+{
+	static const char *const known[] = { "q", "dob", "identifier", "limit", "offset", NULL };
+	struct person_query q;
+	struct jv v = { 0 };
+	memset(&q, 0, sizeof q);
+	jv_known(&v, rq->json, "", known);
+	jv_string(&v, rq->json, "q", "q", 0, 200, false, q.q, sizeof q.q);
+	jv_string(&v, rq->json, "dob", "dob", 0, 10, false, q.dob, sizeof q.dob);
+	jv_string(&v, rq->json, "identifier", "identifier", 0, 50, false, q.identifier, sizeof q.identifier);
+	q.limit = 20;
+	json_t *x = json_object_get(rq->json, "limit");
+	if (x && !(json_is_integer(x) && json_integer_value(x) >= 1 && json_integer_value(x) <= 100))
+		jv_error(&v, "limit", "must be a whole number from 1 to 100");
+	else if (x)
+		q.limit = (int)json_integer_value(x);
+	x = json_object_get(rq->json, "offset");
+	if (x && !(json_is_integer(x) && json_integer_value(x) >= 0 && json_integer_value(x) <= 100000))
+		jv_error(&v, "offset", "must be a whole number from 0 to 100000");
+	else if (x)
+		q.offset = (int)json_integer_value(x);
+	if (jv_failed(&v)) {
+		resp_problem(rs, 422, "Check the details", "The search is not valid.", jv_take(&v));
 		return;
 	}
-	if (q.q[0] && valid_text(q.q, 1, 200, false)) {
-		struct jv jv = { 0 };
-		jv_error(&jv, "q", "%s", valid_text(q.q, 1, 200, false));
-		resp_problem(rs, 400, "Bad query", "The name to search for is not valid text.", jv_take(&jv));
-		return;
-	}
-	if (!q.q[0] && !q.dob[0] && !q.identifier[0]) {
-		struct jv jv = { 0 };
-		jv_error(&jv, "q", "give a name, a date of birth or an identifier to search for");
-		resp_problem(rs, 400, "Bad query", "Give a name, a date of birth or an identifier to search for.",
-			     jv_take(&jv));
-		return;
-	}
+	search_reply(rq, rs, &q, 422);
+}
+
+/* Run a checked search and answer it, audited as person.search. */
+static void search_run(struct req *rq, struct resp *rs, const struct person_query *qq)
+{
+	const struct person_query q = *qq;
 	struct person_summary *items = NULL;
 	int n = 0;
 	int64_t total = 0;

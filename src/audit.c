@@ -273,7 +273,7 @@ int64_t audit_verify(struct store *st, int64_t *bad_seq, char *why, size_t cap)
 	int64_t n = v.expect - 1;
 	if (head_seq != n || strcmp(head_hash, v.prev) != 0) {
 		/* The table ends before (or differs from) the head kept outside it: the tail was cut. */
-		*bad_seq = head_seq > n ? n + 1 : (n > 0 ? n : 1);
+		*bad_seq = (head_seq < n ? head_seq : n) + 1;
 		snprintf(why, cap, "the trail ends at seq %lld but its head says seq %lld: entries from seq %lld"
 			 " were removed or the head was changed", (long long)n, (long long)head_seq,
 			 (long long)*bad_seq);

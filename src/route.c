@@ -20,6 +20,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/reference", PERM_SIGNED_IN, api_reference, 0 },
 	{ "GET", "/api/v1/persons", PERM_PERSON_READ, api_person_list, 0 },
 	{ "POST", "/api/v1/persons", PERM_PERSON_WRITE, api_person_create, ROUTE_BODY },
+	{ "POST", "/api/v1/persons/search", PERM_PERSON_READ, api_person_search, ROUTE_BODY | ROUTE_READ },
 	{ "GET", "/api/v1/persons/{id}", PERM_PERSON_READ, api_person_get, 0 },
 	{ "PUT", "/api/v1/persons/{id}", PERM_PERSON_WRITE, api_person_update, ROUTE_BODY },
 	{ "GET", "/api/v1/persons/{id}/views", PERM_PERSON_READ, api_person_views, 0 },
@@ -154,7 +155,7 @@ void route_dispatch(struct req *rq, struct resp *rs)
 		r->fn(rq, rs);
 		return;
 	}
-	bool write = is_write(r->method) || (r->flags & ROUTE_WRITE);
+	bool write = (is_write(r->method) && !(r->flags & ROUTE_READ)) || (r->flags & ROUTE_WRITE);
 	if (store_begin(rq->st, write) != 0) {
 		resp_problem(rs, 503, "Service unavailable", "The database is busy. Try again.", NULL);
 		return;

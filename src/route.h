@@ -20,7 +20,8 @@ enum route_flags {
 	ROUTE_BODY = 1,      /* takes a JSON object body */
 	ROUTE_OWN_TXN = 2,   /* the handler runs its own transactions (sign-in, sign-out) */
 	ROUTE_NO_CSRF = 4,   /* state-changing but exempt from CSRF (sign-in only) */
-	ROUTE_WRITE = 8      /* runs in a write transaction (implied for POST/PUT/PATCH/DELETE) */
+	ROUTE_WRITE = 8,     /* runs in a write transaction (implied for POST/PUT/PATCH/DELETE) */
+	ROUTE_READ = 16      /* a POST that only reads (a search with its terms in the body) */
 };
 
 /* One route. */

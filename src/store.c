@@ -108,22 +108,29 @@ struct store {
 	sqlite3 *db;                   /* the connection */
 	sqlite3_stmt *stmt[S_COUNT];   /* prepared on first use */
 	struct store *next_all;        /* list of per-thread connections (store_close_all) */
+	bool holds_write;              /* this connection holds write_lock (between begin and end) */
 };
+
+/*
+ * Writers in this process queue on a mutex before BEGIN IMMEDIATE: SQLite's own busy handler
+ * sleeps with back-off, which gives long tails under contention; a mutex hands over at once.
+ * Other processes (the CLI, a backup) still meet SQLite's lock and its busy timeout.
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- time ---- */
 
+static _Atomic int64_t clock_override; /* 0: the real clock */
+
+void store_set_now(int64_t t)
+{
+	clock_override = t;
+}
+
 int64_t store_now(void)
 {
-	static int64_t fixed = -1;
-	if (fixed == -1) {
-		/* Tests may pin the clock; read once (not thread-sensitive: same value every time). */
-		const char *s = getenv("SAFEHUB_NOW");
-		int64_t t = 0;
-		fixed = (s && valid_parse_time(s, &t)) ? t : 0;
-	}
-	if (fixed > 0)
-		return fixed;
-	return (int64_t)time(NULL);
+	int64_t t = clock_override;
+	return t ? t : (int64_t)time(NULL);
 }
 
 /* ---- statements ---- */
@@ -330,9 +337,25 @@ void store_close_all(void)
 
 /* ---- transactions ---- */
 
+static void release_write(struct store *st)
+{
+	if (st->holds_write) {
+		st->holds_write = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
 int store_begin(struct store *st, bool write)
 {
-	return exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (!write)
+		return exec(st, "BEGIN");
+	pthread_mutex_lock(&write_lock);
+	st->holds_write = true;
+	if (exec(st, "BEGIN IMMEDIATE") != 0) {
+		release_write(st);
+		return -1;
+	}
+	return 0;
 }
 
 int store_commit(struct store *st)
@@ -341,6 +364,7 @@ int store_commit(struct store *st)
 		store_rollback(st);
 		return -1;
 	}
+	release_write(st);
 	return 0;
 }
 
@@ -348,6 +372,7 @@ void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	release_write(st);
 }
 
 int store_backup(struct store *st, const char *to, char *err, size_t errcap)

@@ -53,8 +53,11 @@ int store_begin(struct store *st, bool write);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
-/* store_now - the current UTC time in seconds (settable for tests with SAFEHUB_NOW). */
+/* store_now - the current UTC time in seconds: the real clock, or the time store_set_now gave. */
 int64_t store_now(void);
+
+/* store_set_now - pin the clock (unit tests of timeouts); 0 returns to the real clock. */
+void store_set_now(int64_t t);
 
 /* store_backup - online backup of this connection's database to `to` (SQLite backup API). */
 int store_backup(struct store *st, const char *to, char *err, size_t errcap);

@@ -1,0 +1,79 @@
+/* Unit tests for policy.c: the role x permission table, deny by default. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "policy.h"
+
+static void test_public_needs_nothing(void **state)
+{
+	(void)state;
+	assert_true(policy_allows(NULL, PERM_PUBLIC));
+	assert_true(policy_allows("nobody", PERM_PUBLIC));
+}
+
+static void test_unknown_role_gets_nothing(void **state)
+{
+	(void)state;
+	for (int p = PERM_SIGNED_IN; p < PERM_COUNT; p++) {
+		assert_false(policy_allows("root", (enum perm)p));
+		assert_false(policy_allows("", (enum perm)p));
+		assert_false(policy_allows(NULL, (enum perm)p));
+		assert_false(policy_allows("Admin", (enum perm)p)); /* case matters */
+	}
+	assert_false(policy_allows("admin", PERM_COUNT));
+	assert_false(policy_allows("admin", (enum perm)-1));
+}
+
+static void test_table(void **state)
+{
+	(void)state;
+	/* The expected table, written out independently of policy.c. */
+	static const struct {
+		const char *role;
+		bool signed_in, person_read, person_write, audit_read, user_admin;
+	} want[] = {
+		{ "admin", true, false, false, true, true },
+		{ "manager", true, true, true, false, false },
+		{ "practitioner", true, true, true, false, false },
+		{ "analyst", true, true, false, false, false },
+		{ "police_intel", true, true, true, false, false },
+		{ "board", true, false, false, false, false },
+	};
+	assert_int_equal(policy_role_count, 6);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		assert_true(policy_role_known(want[i].role));
+		assert_int_equal(policy_allows(want[i].role, PERM_SIGNED_IN), want[i].signed_in);
+		assert_int_equal(policy_allows(want[i].role, PERM_PERSON_READ), want[i].person_read);
+		assert_int_equal(policy_allows(want[i].role, PERM_PERSON_WRITE), want[i].person_write);
+		assert_int_equal(policy_allows(want[i].role, PERM_AUDIT_READ), want[i].audit_read);
+		assert_int_equal(policy_allows(want[i].role, PERM_USER_ADMIN), want[i].user_admin);
+	}
+}
+
+static void test_writers_can_read(void **state)
+{
+	(void)state;
+	/* Whoever may change a person may also read one. */
+	for (int i = 0; i < policy_role_count; i++)
+		if (policy_allows(policy_roles[i].code, PERM_PERSON_WRITE))
+			assert_true(policy_allows(policy_roles[i].code, PERM_PERSON_READ));
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(policy_perm_name(PERM_PERSON_READ), "person.read");
+	assert_string_equal(policy_perm_name(PERM_COUNT), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_public_needs_nothing), cmocka_unit_test(test_unknown_role_gets_nothing),
+		cmocka_unit_test(test_table), cmocka_unit_test(test_writers_can_read), cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
