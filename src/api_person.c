@@ -409,9 +409,12 @@ static void search_reply(struct req *rq, struct resp *rs, struct person_query *q
 	struct jv jv = { 0 };
 	if (q->dob[0] && !valid_parse_date(q->dob, &d))
 		jv_error(&jv, "dob", "must be a date written YYYY-MM-DD");
+	char folded[sizeof q->q * 2];
 	if (q->q[0] && valid_text(q->q, 1, 200, false))
 		jv_error(&jv, "q", "%s", valid_text(q->q, 1, 200, false));
-	if (!q->q[0] && !q->dob[0] && !q->identifier[0])
+	else if (q->q[0] && valid_fold(q->q, folded, sizeof folded) == 0)
+		jv_error(&jv, "q", "must contain a letter or a digit");
+	else if (!q->q[0] && !q->dob[0] && !q->identifier[0])
 		jv_error(&jv, "q", "give a name, a date of birth or an identifier to search for");
 	if (jv_failed(&jv)) {
 		resp_problem(rs, bad_status, bad_status == 400 ? "Bad query" : "Check the details",

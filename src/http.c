@@ -34,6 +34,7 @@ struct ctx {
 	char *body;                    /* collected body (capped at HTTP_BODY_MAX) */
 	size_t body_len;
 	bool too_large;                /* the body passed HTTP_BODY_MAX: answer 413, keep nothing */
+	bool answered;                 /* a response is already queued (413 on a declared length) */
 	bool waiting;                  /* suspended until the view's audit commit */
 	bool audit_ok;                 /* the view was recorded */
 	bool ready;                    /* resumed: queue rs */
@@ -267,6 +268,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				resp_problem(&c->rs, 413, "Request body too large",
 					     "The request body must be 1 MiB or smaller.", NULL);
 				c->too_large = true;
+				c->answered = true;
 				return send_resp(conn, c);
 			}
 		}
@@ -280,8 +282,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				     "The audit trail could not record this view, so it is not shown. Try again.", NULL);
 		return send_resp(conn, c);
 	}
-	if (c->too_large)
-		return MHD_YES; /* already answered */
+	if (c->answered) {
+		*upload_size = 0; /* MHD closes the connection after the 413; nothing more is read */
+		return MHD_YES;
+	}
 	if (*upload_size) {
 		if (c->too_large || c->body_len + *upload_size > HTTP_BODY_MAX) {
 			/* Chunked and too long: drop what came and what comes; answer 413 at the end. */
