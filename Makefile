@@ -40,7 +40,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # Everything embedded into the binary: our web UI, GOV.UK Frontend's compiled CSS/JS and images
 # (not its fonts: GDS Transport is licensed for GOV.UK only), and the SQL migrations.
 GOVUK = node_modules/govuk-frontend/dist/govuk
-ASSETS = $(shell find web -type f 2>/dev/null | sort) $(wildcard sql/*.sql) \
+ASSETS = $(shell find web -type f 2>/dev/null | sort) $(wildcard sql/*.sql) $(wildcard config/risk-tools/*.json) \
          $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js \
          $(GOVUK)/assets/images/favicon.ico $(GOVUK)/assets/images/favicon.svg
 
