@@ -27,4 +27,50 @@ void api_person_views(struct req *rq, struct resp *rs);
 void api_audit_list(struct req *rq, struct resp *rs);
 void api_user_list(struct req *rq, struct resp *rs);
 
+/* api_config.c */
+void api_config_get(struct req *rq, struct resp *rs);
+void api_config_list_put(struct req *rq, struct resp *rs);
+void api_holiday_list(struct req *rq, struct resp *rs);
+void api_holiday_add(struct req *rq, struct resp *rs);
+void api_holiday_delete(struct req *rq, struct resp *rs);
+void api_standard_put(struct req *rq, struct resp *rs);
+void api_risk_tool_list(struct req *rq, struct resp *rs);
+void api_risk_tool_create(struct req *rq, struct resp *rs);
+void api_risk_tool_get(struct req *rq, struct resp *rs);
+
+/* api_referral.c */
+void api_referral_list(struct req *rq, struct resp *rs);
+void api_referral_create(struct req *rq, struct resp *rs);
+void api_referral_get(struct req *rq, struct resp *rs);
+void api_referral_decide(struct req *rq, struct resp *rs);
+
+/* api_case.c */
+void api_case_list(struct req *rq, struct resp *rs);
+void api_case_get(struct req *rq, struct resp *rs);
+void api_case_update(struct req *rq, struct resp *rs);
+void api_case_allocate(struct req *rq, struct resp *rs);
+void api_case_contact_add(struct req *rq, struct resp *rs);
+void api_case_note_add(struct req *rq, struct resp *rs);
+void api_case_supervision_add(struct req *rq, struct resp *rs);
+void api_case_flag_add(struct req *rq, struct resp *rs);
+void api_case_flag_update(struct req *rq, struct resp *rs);
+void api_case_feedback_add(struct req *rq, struct resp *rs);
+void api_case_transition_plan(struct req *rq, struct resp *rs);
+void api_case_close(struct req *rq, struct resp *rs);
+
+/* api_assessment.c */
+void api_assessment_list(struct req *rq, struct resp *rs);
+void api_assessment_create(struct req *rq, struct resp *rs);
+void api_assessment_get(struct req *rq, struct resp *rs);
+
+/* api_meeting.c */
+void api_meeting_list(struct req *rq, struct resp *rs);
+void api_meeting_create(struct req *rq, struct resp *rs);
+void api_meeting_get(struct req *rq, struct resp *rs);
+void api_action_update(struct req *rq, struct resp *rs);
+
+/* api_dashboard.c */
+void api_dashboard_daily(struct req *rq, struct resp *rs);
+void api_person_story(struct req *rq, struct resp *rs);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_util.h"
 #include "json.h"
 #include "person.h"
 #include "store.h"
@@ -20,23 +21,6 @@ static const char *const person_fields[] = {
 };
 static const char *const identifier_fields[] = { "nhs_number", "upn", "police_ref", "la_id", NULL };
 static const char *const address_fields[] = { "line1", "line2", "town", "postcode", "current", NULL };
-
-/* A path parameter as a positive id, or 0. */
-static int64_t param_id(const struct req *rq, int i)
-{
-	if (i >= rq->n_params)
-		return 0;
-	const char *s = rq->params[i];
-	int64_t v = 0;
-	if (!*s || strlen(s) > 15)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
 
 static void parse_identifiers(struct jv *v, json_t *ids, struct person *p)
 {
@@ -184,7 +168,7 @@ static json_t *aliases_json(const char *text)
 	return a ? a : json_array();
 }
 
-static void put_age(json_t *o, const char *dob, int64_t now)
+void api_put_age(json_t *o, const char *dob, int64_t now)
 {
 	struct valid_date d, today;
 	if (dob[0] && valid_parse_date(dob, &d)) {
@@ -200,7 +184,7 @@ static void put_age(json_t *o, const char *dob, int64_t now)
 	}
 }
 
-static json_t *person_json(const struct person *p)
+json_t *api_person_json(const struct person *p)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(p->id));
@@ -211,7 +195,7 @@ static json_t *person_json(const struct person *p)
 	for (int i = 0; i < p->n_aliases; i++)
 		json_array_append_new(al, json_string(p->aliases[i]));
 	json_object_set_new(o, "aliases", al);
-	put_age(o, p->dob, store_now());
+	api_put_age(o, p->dob, store_now());
 	json_object_set_new(o, "dob_estimated", json_boolean(p->dob_estimated));
 	json_object_set_new(o, "sex", json_string(p->sex));
 	json_object_set_new(o, "gender", json_string(p->gender));
@@ -293,14 +277,14 @@ void api_person_create(struct req *rq, struct resp *rs)
 		goto out;
 	}
 	snprintf(rs->location, sizeof rs->location, "/api/v1/persons/%" PRId64, p->id);
-	resp_json(rs, 201, person_json(p));
+	resp_json(rs, 201, api_person_json(p));
 out:
 	free(p);
 }
 
 void api_person_get(struct req *rq, struct resp *rs)
 {
-	int64_t id = param_id(rq, 0);
+	int64_t id = api_param_id(rq, 0);
 	if (!id) {
 		resp_problem(rs, 404, "Not found", "There is no person with that id.", NULL);
 		return;
@@ -314,7 +298,7 @@ void api_person_get(struct req *rq, struct resp *rs)
 	if (ps != PERSON_OK) {
 		person_fail(rq, rs, ps, id, "");
 	} else {
-		resp_json(rs, 200, person_json(p));
+		resp_json(rs, 200, api_person_json(p));
 		rs->has_view = true;
 		audit_fill(&rs->view, &rq->session.user, "person.view", "person", id, "ok", "");
 	}
@@ -323,7 +307,7 @@ void api_person_get(struct req *rq, struct resp *rs)
 
 void api_person_update(struct req *rq, struct resp *rs)
 {
-	int64_t id = param_id(rq, 0);
+	int64_t id = api_param_id(rq, 0);
 	if (!id) {
 		resp_problem(rs, 404, "Not found", "There is no person with that id.", NULL);
 		return;
@@ -349,53 +333,9 @@ void api_person_update(struct req *rq, struct resp *rs)
 	if (ps != PERSON_OK)
 		person_fail(rq, rs, ps, id, err);
 	else
-		resp_json(rs, 200, person_json(p));
+		resp_json(rs, 200, api_person_json(p));
 out:
 	free(p);
-}
-
-/* Copy a query parameter, trimmed, into out; false (with a 400) when too long. */
-static bool query_param(struct req *rq, struct resp *rs, const char *name, char *out, size_t cap)
-{
-	const char *v = http_query(rq, name);
-	out[0] = 0;
-	if (!v)
-		return true;
-	while (*v == ' ')
-		v++;
-	size_t len = strlen(v);
-	while (len && v[len - 1] == ' ')
-		len--;
-	if (len >= cap) {
-		char detail[100];
-		snprintf(detail, sizeof detail, "The %s parameter is too long.", name);
-		struct jv jv = { 0 };
-		jv_error(&jv, name, "is too long");
-		resp_problem(rs, 400, "Bad query", detail, jv_take(&jv));
-		return false;
-	}
-	memcpy(out, v, len);
-	out[len] = 0;
-	return true;
-}
-
-/* A whole-number query parameter in [min, max], default def; false (with a 400) otherwise. */
-static bool query_int(struct req *rq, struct resp *rs, const char *name, int min, int max, int def, int *out)
-{
-	const char *v = http_query(rq, name);
-	*out = def;
-	if (!v || !*v)
-		return true;
-	char *end = NULL;
-	long n = strtol(v, &end, 10);
-	if (!end || *end || n < min || n > max) {
-		struct jv jv = { 0 };
-		jv_error(&jv, name, "must be a whole number from %d to %d", min, max);
-		resp_problem(rs, 400, "Bad query", "A query parameter is out of range.", jv_take(&jv));
-		return false;
-	}
-	*out = (int)n;
-	return true;
 }
 
 static void search_run(struct req *rq, struct resp *rs, const struct person_query *qq);
@@ -429,9 +369,9 @@ void api_person_list(struct req *rq, struct resp *rs)
 {
 	struct person_query q;
 	memset(&q, 0, sizeof q);
-	if (!query_param(rq, rs, "q", q.q, 201) || !query_param(rq, rs, "dob", q.dob, sizeof q.dob) ||
-	    !query_param(rq, rs, "identifier", q.identifier, 51) ||
-	    !query_int(rq, rs, "limit", 1, 100, 20, &q.limit) || !query_int(rq, rs, "offset", 0, 100000, 0, &q.offset))
+	if (!api_query_text(rq, rs, "q", q.q, 201) || !api_query_text(rq, rs, "dob", q.dob, sizeof q.dob) ||
+	    !api_query_text(rq, rs, "identifier", q.identifier, 51) ||
+	    !api_query_int(rq, rs, "limit", 1, 100, 20, &q.limit) || !api_query_int(rq, rs, "offset", 0, 100000, 0, &q.offset))
 		return;
 	search_reply(rq, rs, &q, 400);
 }
@@ -481,7 +421,7 @@ static void search_run(struct req *rq, struct resp *rs, const struct person_quer
 		json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)items[i].id, "given_name",
 				      items[i].given_name, "family_name", items[i].family_name, "aliases",
 				      aliases_json(items[i].aliases_json), "sex", items[i].sex);
-		put_age(o, items[i].dob, now);
+		api_put_age(o, items[i].dob, now);
 		json_object_set_new(o, "postcode", items[i].postcode[0] ? json_string(items[i].postcode) : json_null());
 		json_array_append_new(arr, o);
 	}
@@ -498,7 +438,7 @@ static void search_run(struct req *rq, struct resp *rs, const struct person_quer
 
 void api_person_views(struct req *rq, struct resp *rs)
 {
-	int64_t id = param_id(rq, 0);
+	int64_t id = api_param_id(rq, 0);
 	bool restricted = false;
 	int rc = id ? store_person_restricted(rq->st, id, &restricted) : STORE_NOTFOUND;
 	if (rc != 0) {

@@ -26,6 +26,14 @@ static const char *const grants[PERM_COUNT][7] = {
 	[PERM_PERSON_WRITE] = { "manager", "practitioner", "police_intel" },
 	[PERM_AUDIT_READ] = { "admin" },
 	[PERM_USER_ADMIN] = { "admin" },
+	[PERM_CONFIG_READ] = { "admin", "manager", "practitioner", "analyst", "police_intel", "board" },
+	[PERM_CONFIG_ADMIN] = { "admin" },
+	[PERM_REFERRAL_WRITE] = { "manager", "practitioner", "police_intel" },
+	[PERM_REFERRAL_DECIDE] = { "manager" },
+	[PERM_CASE_READ] = { "manager", "practitioner", "analyst", "police_intel" },
+	[PERM_CASE_WRITE] = { "manager", "practitioner" },
+	[PERM_CASE_MANAGE] = { "manager" },
+	[PERM_DASHBOARD_DAILY] = { "manager", "practitioner", "police_intel" },
 };
 
 static const char *const perm_names[PERM_COUNT] = {
@@ -35,6 +43,14 @@ static const char *const perm_names[PERM_COUNT] = {
 	[PERM_PERSON_WRITE] = "person.write",
 	[PERM_AUDIT_READ] = "audit.read",
 	[PERM_USER_ADMIN] = "user.admin",
+	[PERM_CONFIG_READ] = "config.read",
+	[PERM_CONFIG_ADMIN] = "config.admin",
+	[PERM_REFERRAL_WRITE] = "referral.write",
+	[PERM_REFERRAL_DECIDE] = "referral.decide",
+	[PERM_CASE_READ] = "case.read",
+	[PERM_CASE_WRITE] = "case.write",
+	[PERM_CASE_MANAGE] = "case.manage",
+	[PERM_DASHBOARD_DAILY] = "dashboard.daily",
 };
 
 bool policy_role_known(const char *role)

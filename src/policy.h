@@ -19,6 +19,14 @@ enum perm {
 	PERM_PERSON_WRITE,   /* create and change person records */
 	PERM_AUDIT_READ,     /* read the audit trail */
 	PERM_USER_ADMIN,     /* list and manage users */
+	PERM_CONFIG_READ,    /* read configuration: lists, standards, risk tools */
+	PERM_CONFIG_ADMIN,   /* change configuration */
+	PERM_REFERRAL_WRITE, /* record referrals */
+	PERM_REFERRAL_DECIDE,/* screening decisions on referrals */
+	PERM_CASE_READ,      /* read referrals, cases, assessments, meetings, tasks, a person's story */
+	PERM_CASE_WRITE,     /* assessments, contacts, notes, flags, feedback, meetings, actions */
+	PERM_CASE_MANAGE,    /* allocate, supervise, close cases */
+	PERM_DASHBOARD_DAILY,/* the daily tasking list */
 	PERM_COUNT
 };
 

@@ -26,6 +26,52 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/persons/{id}/views", PERM_PERSON_READ, api_person_views, 0 },
 	{ "GET", "/api/v1/audit", PERM_AUDIT_READ, api_audit_list, 0 },
 	{ "GET", "/api/v1/users", PERM_USER_ADMIN, api_user_list, 0 },
+
+	/* Configuration (api_config.c) */
+	{ "GET", "/api/v1/config", PERM_CONFIG_READ, api_config_get, 0 },
+	{ "PUT", "/api/v1/config/lists/{list}", PERM_CONFIG_ADMIN, api_config_list_put, ROUTE_BODY },
+	{ "GET", "/api/v1/config/bank-holidays", PERM_CONFIG_READ, api_holiday_list, 0 },
+	{ "POST", "/api/v1/config/bank-holidays", PERM_CONFIG_ADMIN, api_holiday_add, ROUTE_BODY },
+	{ "DELETE", "/api/v1/config/bank-holidays/{date}", PERM_CONFIG_ADMIN, api_holiday_delete, 0 },
+	{ "PUT", "/api/v1/config/practice-standards/{code}", PERM_CONFIG_ADMIN, api_standard_put, ROUTE_BODY },
+	{ "GET", "/api/v1/risk-tools", PERM_CONFIG_READ, api_risk_tool_list, 0 },
+	{ "POST", "/api/v1/risk-tools", PERM_CONFIG_ADMIN, api_risk_tool_create, ROUTE_BODY },
+	{ "GET", "/api/v1/risk-tools/{id}", PERM_CONFIG_READ, api_risk_tool_get, 0 },
+
+	/* Referrals (api_referral.c) */
+	{ "GET", "/api/v1/referrals", PERM_CASE_READ, api_referral_list, 0 },
+	{ "POST", "/api/v1/referrals", PERM_REFERRAL_WRITE, api_referral_create, ROUTE_BODY },
+	{ "GET", "/api/v1/referrals/{id}", PERM_CASE_READ, api_referral_get, 0 },
+	{ "POST", "/api/v1/referrals/{id}/decision", PERM_REFERRAL_DECIDE, api_referral_decide, ROUTE_BODY },
+
+	/* Cases (api_case.c) */
+	{ "GET", "/api/v1/cases", PERM_CASE_READ, api_case_list, 0 },
+	{ "GET", "/api/v1/cases/{id}", PERM_CASE_READ, api_case_get, 0 },
+	{ "PUT", "/api/v1/cases/{id}", PERM_CASE_WRITE, api_case_update, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/allocation", PERM_CASE_MANAGE, api_case_allocate, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/contacts", PERM_CASE_WRITE, api_case_contact_add, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/notes", PERM_CASE_WRITE, api_case_note_add, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/supervisions", PERM_CASE_MANAGE, api_case_supervision_add, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/flags", PERM_CASE_WRITE, api_case_flag_add, ROUTE_BODY },
+	{ "PUT", "/api/v1/cases/{id}/flags/{flag}", PERM_CASE_WRITE, api_case_flag_update, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/feedback", PERM_CASE_WRITE, api_case_feedback_add, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/transition-plan", PERM_CASE_WRITE, api_case_transition_plan, ROUTE_BODY },
+	{ "POST", "/api/v1/cases/{id}/closure", PERM_CASE_MANAGE, api_case_close, ROUTE_BODY },
+
+	/* Assessments (api_assessment.c) */
+	{ "GET", "/api/v1/assessments", PERM_CASE_READ, api_assessment_list, 0 },
+	{ "POST", "/api/v1/assessments", PERM_CASE_WRITE, api_assessment_create, ROUTE_BODY },
+	{ "GET", "/api/v1/assessments/{id}", PERM_CASE_READ, api_assessment_get, 0 },
+
+	/* Meetings and actions (api_meeting.c) */
+	{ "GET", "/api/v1/meetings", PERM_CASE_READ, api_meeting_list, 0 },
+	{ "POST", "/api/v1/meetings", PERM_CASE_WRITE, api_meeting_create, ROUTE_BODY },
+	{ "GET", "/api/v1/meetings/{id}", PERM_CASE_READ, api_meeting_get, 0 },
+	{ "PUT", "/api/v1/meetings/{id}/actions/{action}", PERM_CASE_WRITE, api_action_update, ROUTE_BODY },
+
+	/* The daily tasking list and the person's whole story (api_dashboard.c) */
+	{ "GET", "/api/v1/dashboard/daily", PERM_DASHBOARD_DAILY, api_dashboard_daily, 0 },
+	{ "GET", "/api/v1/persons/{id}/story", PERM_CASE_READ, api_person_story, 0 },
 };
 const int route_count = sizeof routes / sizeof routes[0];
 

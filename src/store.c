@@ -4,6 +4,7 @@
  * every value is a bound parameter.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -15,6 +16,9 @@
 #include <time.h>
 
 #include "assets.h"
+#include "calendar.h"
+#include "json.h"
+#include "risk.h"
 #include "valid.h"
 
 /* Every statement, by name. The SQL is in stmt_sql[] in the same order. */
@@ -109,7 +113,64 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];   /* prepared on first use */
 	struct store *next_all;        /* list of per-thread connections (store_close_all) */
 	bool holds_write;              /* this connection holds write_lock (between begin and end) */
+	struct {
+		const char *sql;       /* the statement's text, by identity (a static string) */
+		sqlite3_stmt *s;
+	} cache[STORE_CACHE_SLOTS];    /* statements of the other store_*.c files */
 };
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STORE_CACHE_SLOTS;
+	for (size_t i = 0; i < STORE_CACHE_SLOTS; i++) {
+		size_t k = (h + i) % STORE_CACHE_SLOTS;
+		if (st->cache[k].sql == sql) {
+			sqlite3_reset(st->cache[k].s);
+			sqlite3_clear_bindings(st->cache[k].s);
+			return st->cache[k].s;
+		}
+		if (!st->cache[k].sql) {
+			sqlite3_stmt *s = NULL;
+			if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+				fprintf(stderr, "safehub: store: cannot prepare: %s\n", sqlite3_errmsg(st->db));
+				return NULL;
+			}
+			st->cache[k].sql = sql;
+			st->cache[k].s = s;
+			return s;
+		}
+	}
+	fprintf(stderr, "safehub: store: statement cache full\n");
+	return NULL;
+}
+
+void store_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+void store_col(sqlite3_stmt *s, int i, char *out, size_t cap)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	snprintf(out, cap, "%s", v ? (const char *)v : "");
+}
+
+int store_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return STORE_CONFLICT;
+	(void)st;
+	return -1;
+}
 
 /*
  * Writers in this process queue on a mutex before BEGIN IMMEDIATE: SQLite's own busy handler
@@ -205,6 +266,68 @@ int store_schema_version(struct store *st)
 	return v;
 }
 
+/*
+ * Data a migration needs that is better made by code than written out: migration 2 gets the
+ * England and Wales bank holidays (calendar.c) and the example risk tool (config/risk-tools).
+ * Runs inside the migration's transaction.
+ */
+static int seed(struct store *st, int version, char *err, size_t errcap)
+{
+	if (version != 2)
+		return 0;
+	struct calendar_holiday days[(CALENDAR_DEFAULT_LAST_YEAR - CALENDAR_DEFAULT_FIRST_YEAR + 1) *
+				     CALENDAR_DEFAULT_MAX_PER_YEAR];
+	int n = calendar_default_holiday_list(CALENDAR_DEFAULT_FIRST_YEAR, CALENDAR_DEFAULT_LAST_YEAR, days,
+					      (int)(sizeof days / sizeof days[0]));
+	sqlite3_stmt *s = NULL;
+	if (n < 0 || sqlite3_prepare_v2(st->db, "INSERT INTO bank_holidays(date, name) VALUES (?1, ?2)", -1, &s,
+					NULL) != SQLITE_OK) {
+		snprintf(err, errcap, "cannot seed bank holidays");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char date[11];
+		valid_format_date(&days[i].date, date);
+		sqlite3_reset(s);
+		bind_text(s, 1, date);
+		bind_text(s, 2, days[i].name);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			snprintf(err, errcap, "cannot seed bank holiday %s: %s", date, sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+
+	const struct asset *a = assets_find(RISK_DEFAULT_TOOL_PATH);
+	struct risk_tool *tool = NULL;
+	struct jv jv = { 0 };
+	if (!a || risk_tool_parse_text((const char *)a->data, a->size, &tool, &jv) != RISK_OK) {
+		json_decref(jv_take(&jv));
+		snprintf(err, errcap, "the built-in risk tool %s does not parse", RISK_DEFAULT_TOOL_PATH);
+		return -1;
+	}
+	json_t *def = risk_tool_json(tool);
+	char *text = def ? json_dumps(def, JSON_COMPACT) : NULL;
+	int rc = -1;
+	if (text && sqlite3_prepare_v2(st->db, "INSERT INTO risk_tools(code, version, name, definition, created_at)"
+						" VALUES (?1, ?2, ?3, ?4, ?5)", -1, &s, NULL) == SQLITE_OK) {
+		bind_text(s, 1, tool->code);
+		sqlite3_bind_int(s, 2, tool->version);
+		bind_text(s, 3, tool->name);
+		bind_text(s, 4, text);
+		sqlite3_bind_int64(s, 5, store_now());
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(s);
+	}
+	if (rc != 0)
+		snprintf(err, errcap, "cannot store the built-in risk tool: %s", sqlite3_errmsg(st->db));
+	free(text);
+	json_decref(def);
+	risk_tool_free(tool);
+	return rc;
+}
+
 /* Apply every embedded sql/NNN_*.sql with NNN above the current version, each in a transaction. */
 static int migrate(struct store *st, char *err, size_t errcap)
 {
@@ -236,6 +359,10 @@ static int migrate(struct store *st, char *err, size_t errcap)
 		if (sqlite3_exec(st->db, (const char *)assets[i].data, NULL, NULL, &msg) != SQLITE_OK) {
 			snprintf(err, errcap, "migration %s failed: %s", p, msg ? msg : "?");
 			sqlite3_free(msg);
+			exec(st, "ROLLBACK");
+			return -1;
+		}
+		if (seed(st, v, err, errcap) != 0) {
 			exec(st, "ROLLBACK");
 			return -1;
 		}
@@ -288,6 +415,8 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < STORE_CACHE_SLOTS; i++)
+		sqlite3_finalize(st->cache[i].s);
 	sqlite3_close(st->db);
 	free(st);
 }

@@ -102,6 +102,23 @@ int store_person_access_has(struct store *st, int64_t person_id, int64_t user_id
 int store_person_search(struct store *st, const struct person_query *q, int64_t user_id,
 			struct person_summary **out, int *n, int64_t *total);
 
+/* ---- practice standards and clocks (store_clock.c) ---- */
+struct clock_standard;
+struct clock;
+struct calendar;
+/* The standard `code` (active or not). STORE_NOTFOUND when there is none. */
+int store_standard_get(struct store *st, const char *code, struct clock_standard *out);
+/* Fill c with every configured bank holiday. */
+int store_holidays_load(struct store *st, struct calendar *c);
+/* Whether a running clock exists for (standard, subject_type, subject_id): 0 yes, STORE_NOTFOUND no. */
+int store_clock_running(struct store *st, const char *standard, const char *subject_type, int64_t subject_id);
+int store_clock_insert(struct store *st, const struct clock *c);
+/* Stop running clocks of (standard, subject); counts into *stopped and *breached. */
+int store_clock_stop(struct store *st, const char *standard, const char *subject_type, int64_t subject_id,
+		     int64_t at, int *stopped, int *breached);
+int store_clock_cancel_case(struct store *st, int64_t case_id, int64_t at);
+int store_clock_reassign_case(struct store *st, int64_t case_id, const char *team, int64_t worker_id);
+
 /* ---- audit ---- */
 int store_audit_head(struct store *st, int64_t *seq, char hash[65]);
 int store_audit_append(struct store *st, const struct audit_entry *e);

@@ -34,13 +34,15 @@ static void test_table(void **state)
 	static const struct {
 		const char *role;
 		bool signed_in, person_read, person_write, audit_read, user_admin;
+		bool config_read, config_admin, referral_write, referral_decide, case_read, case_write, case_manage,
+			daily;
 	} want[] = {
-		{ "admin", true, false, false, true, true },
-		{ "manager", true, true, true, false, false },
-		{ "practitioner", true, true, true, false, false },
-		{ "analyst", true, true, false, false, false },
-		{ "police_intel", true, true, true, false, false },
-		{ "board", true, false, false, false, false },
+		{ "admin", true, false, false, true, true, true, true, false, false, false, false, false, false },
+		{ "manager", true, true, true, false, false, true, false, true, true, true, true, true, true },
+		{ "practitioner", true, true, true, false, false, true, false, true, false, true, true, false, true },
+		{ "analyst", true, true, false, false, false, true, false, false, false, true, false, false, false },
+		{ "police_intel", true, true, true, false, false, true, false, true, false, true, false, false, true },
+		{ "board", true, false, false, false, false, true, false, false, false, false, false, false, false },
 	};
 	assert_int_equal(policy_role_count, 6);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -50,7 +52,17 @@ static void test_table(void **state)
 		assert_int_equal(policy_allows(want[i].role, PERM_PERSON_WRITE), want[i].person_write);
 		assert_int_equal(policy_allows(want[i].role, PERM_AUDIT_READ), want[i].audit_read);
 		assert_int_equal(policy_allows(want[i].role, PERM_USER_ADMIN), want[i].user_admin);
+		assert_int_equal(policy_allows(want[i].role, PERM_CONFIG_READ), want[i].config_read);
+		assert_int_equal(policy_allows(want[i].role, PERM_CONFIG_ADMIN), want[i].config_admin);
+		assert_int_equal(policy_allows(want[i].role, PERM_REFERRAL_WRITE), want[i].referral_write);
+		assert_int_equal(policy_allows(want[i].role, PERM_REFERRAL_DECIDE), want[i].referral_decide);
+		assert_int_equal(policy_allows(want[i].role, PERM_CASE_READ), want[i].case_read);
+		assert_int_equal(policy_allows(want[i].role, PERM_CASE_WRITE), want[i].case_write);
+		assert_int_equal(policy_allows(want[i].role, PERM_CASE_MANAGE), want[i].case_manage);
+		assert_int_equal(policy_allows(want[i].role, PERM_DASHBOARD_DAILY), want[i].daily);
 	}
+	/* Every permission is in the table: a new one must be added to this test. */
+	assert_int_equal(PERM_COUNT, 14);
 }
 
 static void test_writers_can_read(void **state)
