@@ -74,7 +74,10 @@ int clock_start(struct store *st, const char *standard, const struct clock_subje
 int clock_stop(struct store *st, const char *standard, const char *subject_type, int64_t subject_id,
 	       int64_t stop_utc, int *stopped, int *breached);
 
-/* clock_cancel_case - cancel every running clock of a case (at closure). 0 or -1. */
+/*
+ * clock_cancel_case - stop every running clock of a case at closure: one already past its due time
+ * is kept as breached (a closure does not erase a breach), the rest are cancelled. 0 or -1.
+ */
 int clock_cancel_case(struct store *st, int64_t case_id, int64_t at);
 
 /* clock_reassign_case - move a case's running clocks to a new team and worker. 0 or -1. */

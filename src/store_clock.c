@@ -24,7 +24,8 @@ static const char SQL_CLOCK_STOP[] =
 	"UPDATE clocks SET stopped_at = ?4, status = CASE WHEN ?4 <= due_at THEN 'met' ELSE 'breached' END"
 	" WHERE subject_type = ?2 AND subject_id = ?3 AND standard = ?1 AND status = 'running'";
 static const char SQL_CLOCK_CANCEL_CASE[] =
-	"UPDATE clocks SET stopped_at = ?2, status = 'cancelled' WHERE case_id = ?1 AND status = 'running'";
+	"UPDATE clocks SET stopped_at = ?2, status = CASE WHEN ?2 > due_at THEN 'breached' ELSE 'cancelled' END"
+	" WHERE case_id = ?1 AND status = 'running'";
 static const char SQL_CLOCK_REASSIGN[] =
 	"UPDATE clocks SET team = ?2, worker_id = nullif(?3, 0) WHERE case_id = ?1 AND status = 'running'";
 
