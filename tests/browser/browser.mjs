@@ -50,10 +50,9 @@ export function launch() {
 //   failed         requests that failed (blocked, aborted)
 //   pageErrors     uncaught exceptions
 //   dialogs        any alert/confirm/prompt (an injected script would show up here)
-// opts.bypassCSP: only for the axe runs (see runAxe), never for the CSP test.
+// Every page runs under the server's real CSP (no bypassCSP anywhere: see runAxe).
 export async function newPage(browser, opts = {}) {
   const context = await browser.newContext({
-    bypassCSP: Boolean(opts.bypassCSP),
     viewport: opts.viewport || { width: 1280, height: 900 },
     locale: 'en-GB',
     timezoneId: 'Europe/London',
@@ -74,25 +73,7 @@ export async function newPage(browser, opts = {}) {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.consoleErrors.push(`${msg.type()}: ${text}`);
     else if (/Error|initialised|not supported/i.test(text)) problems.consoleErrors.push(`${msg.type()}: ${text}`);
   });
-  page.on('response', async (r) => {
-    if (r.status() !== 404) return;
-    problems.notFound.push(r.url());
-    if (process.env.FONTDBG) {
-      const info = await page.evaluate(() => [location.pathname, document.readyState, [...document.styleSheets].map((x) => { try { return `${x.href}:${x.cssRules.length}`; } catch { return `${x.href}:?`; } }).join(' '), document.querySelector('main') && document.querySelector('main').innerText.slice(0, 80), performance.getEntriesByType('resource').filter((e) => /css|woff/.test(e.name)).map((e) => `${e.name.split('/').pop()}@${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`).join(' ')]).catch((e) => e.message);
-      console.error('404', r.url(), JSON.stringify(info));
-    }
-  });
-  if (process.env.FONTDBG) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    const t0 = Date.now();
-    cdp.on('Network.requestWillBeSent', (e) => {
-      const u = e.request.url;
-      if (/\.(css|woff2?)$|\/$|\/persons|\/audit|\/sign-in/.test(u) && !u.includes('/api/')) {
-        console.error(`REQ +${Date.now() - t0}ms ${e.type} ${u} doc=${e.documentURL} initiator=${JSON.stringify(e.initiator).slice(0, 300)}`);
-      }
-    });
-  }
+  page.on('response', (r) => { if (r.status() === 404) problems.notFound.push(r.url()); });
   // Pages, scripts, styles and images must all load: any error answer outside the API is wrong.
   page.on('response', (r) => {
     const u = new URL(r.url());
@@ -148,7 +129,8 @@ export async function signInUI(page, url, username, password = PASSWORD) {
 
 // Run axe-core on the page and fail on any violation. The page's CSP (script-src 'self') stops
 // a <script> tag being added, so axe is evaluated through the DevTools protocol, which the
-// CSP does not govern; if that were refused, the caller's context would need bypassCSP.
+// CSP does not govern (page.addScriptTag is refused by the CSP, as it should be), so the
+// pages are checked exactly as users get them.
 export async function runAxe(page, name) {
   const has = await page.evaluate(() => typeof window.axe === 'object');
   if (!has) await page.evaluate(AXE_SOURCE);

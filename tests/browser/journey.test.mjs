@@ -264,3 +264,15 @@ test('search results page through 20 at a time; Back and Forward keep them; the 
   await assertNoProblems(page, problems, 'paging search results');
   await context.close();
 });
+
+test('the problem watcher is not blind: it sees a CSP violation and a 404', async () => {
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(`${server.url}/sign-in`);
+  await waitForHeading(page, 'Sign in');
+  await page.addScriptTag({ content: 'window.injected = 1;' }).catch(() => {});
+  await page.evaluate(() => fetch('/no-such-file.js').catch(() => {}));
+  assert.equal(await page.evaluate(() => window.injected), undefined);
+  await assert.rejects(assertNoProblems(page, problems, 'a deliberate violation'), /consoleErrors|csp/);
+  assert.ok(problems.notFound.some((u) => u.endsWith('/no-such-file.js')));
+  await context.close();
+});
