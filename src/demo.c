@@ -1,6 +1,7 @@
 /*
- * demo.c - the demo population: users named after their roles and fictional persons made by
- * fake.c. Everything here is made up; nothing is real personal data.
+ * demo.c - the demo population: users named after their roles, fictional persons made by
+ * fake.c, and (demo_case.c) years of fictional casework about them. Everything here is made
+ * up; nothing is real personal data.
  */
 #include "demo.h"
 
@@ -9,9 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
+#include "demo_case.h"
 #include "fake.h"
 #include "person.h"
 #include "store.h"
+#include "store_demo.h"
 #include "valid.h"
 
 /* The demo staff: one per role, and a second practitioner in another team. */
@@ -51,11 +55,97 @@ static void to_person(const struct fake_person *f, struct person *p)
 		snprintf(p->phones[p->n_phones++], sizeof p->phones[0], "%s", f->phone);
 }
 
+/* Restricted demo persons are open to their creator (added by person_create) and the manager. */
+static void restrict_person(struct person *p)
+{
+	p->restricted = true;
+	snprintf(p->restricted_to[0], sizeof p->restricted_to[0], "manager");
+	p->n_restricted_to = 1;
+}
+
+/* What make_person needs to draw a person again and store it. */
+struct person_maker {
+	char today[11];        /* the date ages were reckoned from when the population was drawn */
+	struct person *p;      /* a reused buffer */
+	struct store *st;
+};
+
+/* demo_person_fn: draw person dp again from its generator state and create it as `by`. */
+static int make_person(void *ctx, struct demo_person *dp, const struct user *by)
+{
+	struct person_maker *pm = ctx;
+	struct fake_rng rng;
+	struct fake_person f;
+	memcpy(rng.s, dp->rng, sizeof rng.s);
+	fake_person(&rng, pm->today, 75, &f);
+	to_person(&f, pm->p);
+	if (dp->restricted)
+		restrict_person(pm->p);
+	char err[256];
+	if (person_create(pm->st, by, pm->p, err, sizeof err) != PERSON_OK) {
+		fprintf(stderr, "safehub demo: cannot store a person: %s\n", store_errmsg(pm->st));
+		return -1;
+	}
+	dp->id = pm->p->id;
+	return 0;
+}
+
+/* The population with years of casework about it (demo_case.c). */
+static int run_casework(struct store *st, const struct demo_options *o, const struct demo_staff *staff,
+			const char *today, struct person *p)
+{
+	size_t n = (size_t)o->persons;
+	struct demo_person *persons = calloc(n ? n : 1, sizeof *persons);
+	if (!persons) {
+		fprintf(stderr, "safehub demo: out of memory for %zu persons\n", n);
+		return -1;
+	}
+	struct fake_rng rng;
+	fake_seed(&rng, o->seed);
+	struct fake_person f;
+	for (size_t i = 0; i < n; i++) {
+		/* The same draws, in the same order, as a demo without casework. */
+		memcpy(persons[i].rng, rng.s, sizeof rng.s);
+		fake_person(&rng, today, 75, &f);
+		persons[i].restricted = fake_below(&rng, 50) == 0;
+		struct valid_date dob;
+		persons[i].born = valid_parse_date(f.dob, &dob) ? valid_days_from_civil(&dob) : 0;
+		persons[i].sex = f.sex[0] == 'f' ? 'f' : f.sex[0] == 'm' ? 'm' : 'u';
+	}
+	struct demo_case_options co = {.years = o->years, .referred = o->referred, .seed = o->seed};
+	struct person_maker pm = {.p = p, .st = st};
+	snprintf(pm.today, sizeof pm.today, "%s", today);
+	struct demo_case_stats s;
+	int rc = demo_case_run(st, &co, staff, persons, n, make_person, &pm, &s);
+	free(persons);
+	if (rc != 0)
+		return -1;
+	printf("safehub: casework over %d years: %ld referrals (%ld decided, %ld of them late), %ld cases (%ld open),"
+	       " %ld assessments (%ld overridden), %ld contacts, %ld notes, %ld supervisions, %ld meetings with %ld"
+	       " actions (%ld done), %ld flags, %ld feedback, %ld transition plans, %ld reallocations, %ld closures\n",
+	       o->years, s.referrals, s.decided, s.decided_late, s.cases, s.cases_open, s.assessments, s.overrides,
+	       s.contacts, s.notes, s.supervisions, s.meetings, s.actions, s.actions_done, s.flags, s.feedback,
+	       s.transition_plans, s.reallocations, s.closures);
+	return 0;
+}
+
 int demo_run(struct store *st, const struct demo_options *o)
 {
 	char err[256];
-	struct user creator;
-	bool have_creator = false;
+	char today[11];
+	struct valid_date d;
+	valid_date_from_time(store_now(), &d);
+	valid_format_date(&d, today);
+	if (o->years > 0) {
+		/* The staff were there before the casework began: a fortnight before its window. */
+		struct valid_date start;
+		calendar_local_date(store_now(), &start);
+		start.year -= o->years;
+		if (start.month == 2 && start.day == 29)
+			start.day = 28;
+		calendar_add_days(&start, -14, &start);
+		store_set_now(calendar_local_midnight_utc(&start) + 9 * 3600);
+	}
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
 		struct user u;
 		memset(&u, 0, sizeof u);
@@ -67,29 +157,34 @@ int demo_run(struct store *st, const struct demo_options *o)
 			snprintf(u.agency, sizeof u.agency, "%s", demo_users[i].agency);
 			if (user_add(st, &u, o->password, NULL, err, sizeof err) != 0) {
 				fprintf(stderr, "safehub demo: user %s: %s\n", demo_users[i].username, err);
+				store_set_now(0);
 				return -1;
 			}
 		}
-		if (strcmp(demo_users[i].username, "practitioner") == 0) {
-			creator = u;
-			have_creator = true;
-		}
 	}
-	if (!have_creator || store_user_by_name(st, "practitioner", &creator, NULL, 0) != 0) {
-		fprintf(stderr, "safehub demo: the practitioner user is missing\n");
+	store_set_now(0);
+	struct demo_staff staff;
+	if (store_user_by_name(st, "manager", &staff.manager, NULL, 0) != 0 ||
+	    store_user_by_name(st, "practitioner", &staff.practitioner, NULL, 0) != 0 ||
+	    store_user_by_name(st, "practitioner2", &staff.practitioner2, NULL, 0) != 0) {
+		fprintf(stderr, "safehub demo: the demo users manager, practitioner and practitioner2 are missing\n");
 		return -1;
 	}
+	const struct user *creator = &staff.practitioner;
 
+	struct person *p = calloc(1, sizeof *p);
+	if (!p || store_demo_bulk(st, true) != 0) {
+		free(p);
+		return -1;
+	}
+	if (o->years > 0) {
+		int rc = run_casework(st, o, &staff, today, p);
+		free(p);
+		return store_demo_bulk(st, false) == 0 ? rc : -1;
+	}
 	struct fake_rng rng;
 	fake_seed(&rng, o->seed);
-	char today[11];
-	struct valid_date d;
-	valid_date_from_time(store_now(), &d);
-	valid_format_date(&d, today);
-	struct person *p = calloc(1, sizeof *p);
 	struct fake_person f;
-	if (!p)
-		return -1;
 	time_t started = time(NULL), last = started;
 	int rc = 0;
 	for (long done = 0; done < o->persons && rc == 0;) {
@@ -101,9 +196,10 @@ int demo_run(struct store *st, const struct demo_options *o)
 		for (long i = 0; i < batch; i++) {
 			fake_person(&rng, today, 75, &f);
 			to_person(&f, p);
-			/* About one in fifty records is restricted to the practitioner who made it. */
-			p->restricted = fake_below(&rng, 50) == 0;
-			if (person_create(st, &creator, p, err, sizeof err) != PERSON_OK) {
+			/* About one in fifty records is restricted to the practitioner who made it and the manager. */
+			if (fake_below(&rng, 50) == 0)
+				restrict_person(p);
+			if (person_create(st, creator, p, err, sizeof err) != PERSON_OK) {
 				fprintf(stderr, "safehub demo: cannot store person %ld: %s\n", done + i + 1,
 					store_errmsg(st));
 				rc = -1;
@@ -122,5 +218,5 @@ int demo_run(struct store *st, const struct demo_options *o)
 		}
 	}
 	free(p);
-	return rc;
+	return store_demo_bulk(st, false) == 0 ? rc : -1;
 }

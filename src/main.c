@@ -273,7 +273,7 @@ static int cmd_demo(struct opts *o)
 	const char *db = need(o, "demo", "db");
 	if (!db)
 		return 2;
-	struct demo_options d = { .persons = 2000, .seed = 1 };
+	struct demo_options d = { .persons = 2000, .seed = 1, .years = 3, .referred = DEMO_REFERRED_DEFAULT };
 	long v;
 	if (opt(o, "persons")) {
 		if (!parse_long(opt(o, "persons"), 0, 10000000, &v)) {
@@ -288,6 +288,20 @@ static int cmd_demo(struct opts *o)
 			return 2;
 		}
 		d.seed = (uint64_t)v;
+	}
+	if (opt(o, "years")) {
+		if (!parse_long(opt(o, "years"), 0, DEMO_YEARS_MAX, &v)) {
+			fprintf(stderr, "safehub demo: --years must be a whole number from 0 to %d\n", DEMO_YEARS_MAX);
+			return 2;
+		}
+		d.years = (int)v;
+	}
+	if (opt(o, "referred")) {
+		if (!parse_long(opt(o, "referred"), 0, 100, &v)) {
+			fprintf(stderr, "safehub demo: --referred must be a whole number from 0 to 100 (a percentage)\n");
+			return 2;
+		}
+		d.referred = (int)v;
 	}
 	char generated[24];
 	d.password = opt(o, "password");
@@ -386,7 +400,7 @@ static const char *const o_db[] = { "db", NULL };
 static const char *const o_serve[] = { "db", "listen", "tls-cert", "tls-key", "web", "threads", NULL };
 static const char *const o_user_add[] = { "db", "username", "role", "team", "agency", "name", NULL };
 static const char *const o_user[] = { "db", "username", NULL };
-static const char *const o_demo[] = { "db", "persons", "seed", "password", NULL };
+static const char *const o_demo[] = { "db", "persons", "seed", "password", "years", "referred", NULL };
 static const char *const o_backup[] = { "db", "to", NULL };
 static const char *const o_none[] = { NULL };
 
@@ -399,8 +413,9 @@ static const struct command commands[] = {
 	{ "user list", "safehub user list --db FILE", "list the users", o_db, cmd_user_list },
 	{ "user disable", "safehub user disable --db FILE --username U", "disable a user and end their sessions", o_user,
 	  cmd_user_disable },
-	{ "demo", "safehub demo --db FILE [--persons N] [--seed S] [--password P]",
-	  "create or extend a database with fictional persons and one demo user per role", o_demo, cmd_demo },
+	{ "demo", "safehub demo --db FILE [--persons N] [--seed S] [--password P] [--years 3] [--referred 20]",
+	  "create or extend a database with fictional persons, one demo user per role, and --years years of"
+	  " casework for about --referred percent of the persons (--years 0: persons only)", o_demo, cmd_demo },
 	{ "audit verify", "safehub audit verify --db FILE",
 	  "check the audit trail's hash chain; prints 'ok N entries' or the first bad sequence number", o_db,
 	  cmd_audit_verify },
