@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 2, on this machine, printing figures as it goes:
-#   1. demo generation of N persons (default 300,000; BENCH_PERSONS to change)
-#   2. person search latency (name prefix searches, one connection: p50/p99)
+#   1. demo generation of N persons (default 300,000; BENCH_PERSONS) with BENCH_YEARS (10) of casework
+#   2. person search latency (name prefix searches, one connection: p50/p99); the daily tasking
+#      list and the person page (story) latency
 #   3. GET /api/v1/persons/{id} with its view audit, under wrk (req/s, p99)
 #   4. person creates per second with durable commits (synchronous=FULL)
 #   5. nginx serving a static file: the ceiling of an HTTP stack on this machine
@@ -33,7 +34,8 @@ echo
 
 echo "== 1. demo generation: $persons persons"
 start=$(date +%s.%N)
-"$bin" demo --db "$db" --persons "$persons" --seed 42 --password "$pw" >/dev/null
+"$bin" demo --db "$db" --persons "$persons" --seed 42 --years "${BENCH_YEARS:-10}" --password "$pw" >/dev/null 2>"$work/demo.err"
+sqlite3 "$db" "SELECT 'casework: ' || (SELECT count(*) FROM referrals) || ' referrals, ' || (SELECT count(*) FROM cases) || ' cases (' || (SELECT count(*) FROM cases WHERE status = 'open') || ' open), ' || (SELECT count(*) FROM assessments) || ' assessments, ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM clocks) || ' clocks'" 2>/dev/null || true
 end=$(date +%s.%N)
 awk -v n="$persons" -v s="$start" -v e="$end" -v size="$(du -h "$db" | cut -f1)" \
   'BEGIN { printf "demo: %d persons in %.1f s (%.0f persons/s); database %s\n", n, e - s, n / (e - s), size }'
@@ -53,6 +55,16 @@ export BENCH_COOKIE=$cookie BENCH_CSRF=$csrf BENCH_MAX_ID=$persons
 echo "== 2. person search latency (1 connection, ${duration}s, random 3-letter surname prefixes)"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/search.lua" "$url" | tee "$out/search.txt" | \
   grep -E 'Requests/sec|50%|75%|90%|99%|Non-2xx' || true
+echo
+
+echo "== 2b. daily tasking list, scope=all (1 connection, ${duration}s)"
+wrk -t1 -c1 -d"${duration}s" --latency -s "$here/daily.lua" "$url" | tee "$out/daily.txt" | \
+  grep -E 'Requests/sec|50%|99%|Non-2xx' || true
+echo
+
+echo "== 2c. person page: GET /api/v1/persons/{id}/story (1 connection, ${duration}s)"
+wrk -t1 -c1 -d"${duration}s" --latency -s "$here/story.lua" "$url" | tee "$out/story.txt" | \
+  grep -E 'Requests/sec|50%|99%|Non-2xx' || true
 echo
 
 echo "== 3. GET /api/v1/persons/{id} with view audit (2 threads, $conns connections, ${duration}s)"
