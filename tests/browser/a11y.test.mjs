@@ -45,8 +45,8 @@ test('every page a practitioner sees has no axe violations', async () => {
   await runAxe(page, 'sign-in with errors');
 
   await signInUI(page, server.url, 'practitioner');
-  await waitForHeading(page, 'Complex Safeguarding Hub');
-  await runAxe(page, 'home');
+  await waitForHeading(page, 'Daily tasking');
+  await runAxe(page, 'home (the daily tasking list)');
 
   await page.click('nav >> text=Find a person');
   await waitForHeading(page, 'Find a person');

@@ -52,9 +52,9 @@ test('sign in, search, add a person (bad NHS number, then fixed), view, sign out
   await screenshot(page, 'sign-in-error');
 
   await signInUI(page, server.url, 'practitioner');
-  await waitForHeading(page, 'Complex Safeguarding Hub');
+  await waitForHeading(page, 'Daily tasking');
   assert.equal(new URL(page.url()).pathname, '/');
-  assert.equal(await page.title(), 'Home – safehub');
+  assert.equal(await page.title(), 'Daily tasking – safehub');
   assert.match(await page.locator('#account').innerText(), /Pat Practitioner|practitioner/i);
   await screenshot(page, 'home');
 
@@ -198,9 +198,10 @@ test('keyboard only: skip link, sign in with Tab and Enter, focus on each new pa
   await page.keyboard.press('Tab');
   assert.equal(await focused(page), 'sign-in');
   await page.keyboard.press('Enter');
-  await waitForHeading(page, 'Complex Safeguarding Hub');
-  // Focus is on the new page's heading, so the next Tab starts from the content.
-  assert.equal(await focused(page), 'h1:Complex Safeguarding Hub');
+  await waitForHeading(page, 'Daily tasking');
+  // Focus is on the new page's heading (after its caption, the date), so the next Tab starts
+  // from the content.
+  assert.match(await focused(page), /^h1:.*Daily tasking$/);
 
   // Tab to "Find a person" in the page and follow it with Enter.
   let label = null;

@@ -101,13 +101,13 @@ test('a page opened before sign-in comes back after it; an ended session sends y
   await page.click('#sign-out');
   await waitForHeading(page, 'Sign in');
   await signInUI(page, server.url, 'practitioner');
-  await waitForHeading(page, 'Complex Safeguarding Hub');
+  await waitForHeading(page, 'Daily tasking');
   assert.equal(new URL(page.url()).origin, server.url);
   assert.equal(new URL(page.url()).pathname, '/');
 
   // Already signed in: /sign-in goes home.
   await page.goto(`${server.url}/sign-in`);
-  await waitForHeading(page, 'Complex Safeguarding Hub');
+  await waitForHeading(page, 'Daily tasking');
 
   // 401s from the API are expected here; nothing else.
   await assertNoProblems(page, problems, 'sign-in round trips');

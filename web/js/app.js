@@ -19,23 +19,60 @@ import * as personPage from './pages/person.js';
 import * as personFormPage from './pages/person-form.js';
 import * as auditPage from './pages/audit.js';
 import * as errorPages from './pages/errors.js';
+import * as referralsPage from './pages/referrals.js';
+import * as referralPage from './pages/referral.js';
+import * as referralFormPage from './pages/referral-form.js';
+import * as casesPage from './pages/cases.js';
+import * as casePage from './pages/case.js';
+import * as caseFormsPage from './pages/case-forms.js';
+import * as meetingPage from './pages/meeting.js';
+import * as meetingFormPage from './pages/meeting-form.js';
+import * as assessmentPage from './pages/assessment.js';
+import * as assessmentFormPage from './pages/assessment-form.js';
 import { CAN_READ_PERSONS, CAN_WRITE_PERSONS, CAN_READ_AUDIT } from './roles.js';
+import {
+  CAN_READ_CASES, CAN_WRITE_REFERRALS, CAN_WRITE_CASES, CAN_MANAGE_CASES, CAN_DAILY,
+} from './casework.js';
 
 // The route table. auth: needs a signed-in user. nav: which navigation item is current.
 // roles: who may open the page (others get "You cannot see this page" without a request).
 const ROUTES = [
-  { path: /^\/$/, page: homePage, auth: true },
+  { path: /^\/$/, page: homePage, auth: true, nav: 'home' },
   { path: /^\/sign-in$/, page: signInPage, auth: false },
   { path: /^\/persons$/, page: searchPage, auth: true, nav: 'search', roles: CAN_READ_PERSONS },
   { path: /^\/persons\/new$/, page: personFormPage, auth: true, nav: 'new', roles: CAN_WRITE_PERSONS, mode: 'create' },
   { path: /^\/persons\/([1-9][0-9]{0,17})$/, page: personPage, auth: true, nav: 'search', roles: CAN_READ_PERSONS },
   { path: /^\/persons\/([1-9][0-9]{0,17})\/edit$/, page: personFormPage, auth: true, nav: 'search', roles: CAN_WRITE_PERSONS, mode: 'edit' },
   { path: /^\/audit$/, page: auditPage, auth: true, nav: 'audit', roles: CAN_READ_AUDIT },
+  // Casework (issue 3).
+  { path: /^\/persons\/([1-9][0-9]{0,17})\/referrals\/new$/, page: referralFormPage, auth: true, nav: 'search', roles: CAN_WRITE_REFERRALS },
+  { path: /^\/persons\/([1-9][0-9]{0,17})\/assessments\/new$/, page: assessmentFormPage, auth: true, nav: 'search', roles: CAN_WRITE_CASES, mode: 'person' },
+  { path: /^\/referrals$/, page: referralsPage, auth: true, nav: 'referrals', roles: CAN_READ_CASES },
+  { path: /^\/referrals\/([1-9][0-9]{0,17})$/, page: referralPage, auth: true, nav: 'referrals', roles: CAN_READ_CASES },
+  { path: /^\/cases$/, page: casesPage, auth: true, nav: 'cases', roles: CAN_READ_CASES },
+  { path: /^\/cases\/([1-9][0-9]{0,17})$/, page: casePage, auth: true, nav: 'cases', roles: CAN_READ_CASES },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/assessments\/new$/, page: assessmentFormPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'case' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/meetings\/new$/, page: meetingFormPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/contacts\/new$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'contact' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/notes\/new$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'note' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/flags\/new$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'flag' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/flags\/([1-9][0-9]{0,17})$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'flag-review' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/feedback\/new$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'feedback' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/transition-plan$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'transition' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/strands$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_WRITE_CASES, mode: 'strands' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/supervisions\/new$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_MANAGE_CASES, mode: 'supervision' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/allocation$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_MANAGE_CASES, mode: 'allocation' },
+  { path: /^\/cases\/([1-9][0-9]{0,17})\/closure$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_MANAGE_CASES, mode: 'closure' },
+  { path: /^\/meetings\/([1-9][0-9]{0,17})$/, page: meetingPage, auth: true, nav: 'cases', roles: CAN_READ_CASES },
+  { path: /^\/assessments\/([1-9][0-9]{0,17})$/, page: assessmentPage, auth: true, nav: 'cases', roles: CAN_READ_CASES },
 ];
 
 const NAV_ITEMS = [
+  { key: 'home', href: '/', text: 'Daily tasking', roles: CAN_DAILY },
   { key: 'search', href: '/persons', text: 'Find a person', roles: CAN_READ_PERSONS },
   { key: 'new', href: '/persons/new', text: 'Add a person', roles: CAN_WRITE_PERSONS },
+  { key: 'referrals', href: '/referrals', text: 'Referrals', roles: CAN_READ_CASES },
+  { key: 'cases', href: '/cases', text: 'Cases', roles: CAN_READ_CASES },
   { key: 'audit', href: '/audit', text: 'Audit trail', roles: CAN_READ_AUDIT },
 ];
 

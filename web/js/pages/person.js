@@ -8,6 +8,7 @@ import {
 import { api, reference, ApiError } from '../api.js';
 import { formatDate, formatDateTime, fullName, labelFor, roleLabel } from '../format.js';
 import { CAN_WRITE_PERSONS } from '../roles.js';
+import { personCasework, CASEWORK_ACTIONS } from '../story.js';
 
 const ACTIONS = {
   'person.view': 'Viewed the record',
@@ -16,6 +17,7 @@ const ACTIONS = {
   'person.views': 'Viewed who has seen the record',
   'person.denied': 'Was refused access',
   'person.search': 'Found the record in a search',
+  ...CASEWORK_ACTIONS,
 };
 
 // '9991234561' -> '999 123 4561' (as NHS numbers are written); anything else unchanged.
@@ -48,6 +50,7 @@ export async function render(ctx) {
     if (!(e instanceof ApiError)) throw e;
     viewsError = e;
   }
+  const casework = await personCasework(ctx, person);
   const flash = ctx.takeFlash();
   const name = fullName(person) || `Person ${person.id}`;
   const canEdit = CAN_WRITE_PERSONS.includes(ctx.user.role);
@@ -65,8 +68,11 @@ export async function render(ctx) {
     flash ? notificationBanner({ type: flash.type, heading: flash.heading }) : null,
     pageHeading(name, { caption: 'Person', size: 'xl' }),
     tags.length ? h('p', { class: 'govuk-body app-tags' }, tags.flatMap((t, i) => (i ? [' ', t] : [t]))) : null,
-    canEdit ? linkButton({ href: `/persons/${person.id}/edit`, text: 'Edit details', id: 'edit-person' }) : null,
+    h('div', { class: 'govuk-button-group' },
+      canEdit ? linkButton({ href: `/persons/${person.id}/edit`, text: 'Edit details', id: 'edit-person' }) : null,
+      casework.actions),
     h('div', { class: 'govuk-grid-row' }, h('div', { class: 'govuk-grid-column-full' },
+      casework.top,
       summaryCard({
         title: 'Personal details',
         rows: [
@@ -116,6 +122,7 @@ export async function render(ctx) {
           { key: 'Version', value: String(person.version ?? '') },
         ].filter(Boolean),
       }),
+      casework.sections,
       h('h2', { class: 'govuk-heading-l govuk-!-margin-top-6', id: 'views-heading', text: 'Who has viewed this record' }),
       viewsTable(views, viewsError, ref))),
   ];
