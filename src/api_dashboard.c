@@ -8,7 +8,6 @@
  * Owns: the JSON of these two answers. Must not touch: SQL, the casework rules.
  */
 #include <inttypes.h>
-#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,7 +260,7 @@ static int daily_transition(void *ctx, const struct dash_case *c)
 {
 	struct daily *d = ctx;
 	char half[11];
-	if (!dashboard_transition_due(c->person.dob, c->opened_at, &d->day, half) ||
+	if (!dashboard_transition_due(c->person.dob, &d->day, half) ||
 	    d->n_transitions++ >= d->limit)
 		return 0;
 	json_t *line = json_pack("{s:I, s:o, s:o, s:o, s:s, s:b, s:o}", "case_id", (json_int_t)c->case_id, "person",
@@ -282,7 +281,7 @@ static json_t *overdue_by_type(const struct daily *d)
 	return arr;
 }
 
-__attribute__((unused)) static void daily_free(struct daily *d)
+static void daily_free(struct daily *d)
 {
 	json_decref(d->referrals);
 	json_decref(d->due_today);
@@ -326,15 +325,19 @@ void api_dashboard_daily(struct req *rq, struct resp *rs)
 	d->flags = json_array();
 	d->transitions = json_array();
 	struct store *st = rq->st;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_referrals(st, &sc, daily_referral, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_referrals %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_task_counts(st, &sc, d->day.now, d->day.end_of_today, daily_task_count, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_task_counts %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_tasks(st, &sc, INT64_MIN, d->day.now - 1, d->limit, daily_overdue, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_tasks %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_tasks(st, &sc, d->day.now, d->day.end_of_today, d->limit, daily_due_today, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_tasks %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_overdue_actions(st, &sc, d->day.today, d->limit, &d->n_actions, daily_action, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_overdue_actions %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_not_seen(st, &sc, d->day.not_seen_before, daily_not_seen, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_not_seen %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_flags_due(st, &sc, d->day.today, daily_flag, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_flags_due %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); store_dash_transitions(st, &sc, d->day.dob_latest, daily_transition, d); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "store_dash_transitions %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	if (store_dash_referrals(st, &sc, daily_referral, d) != 0 ||
+	    store_dash_task_counts(st, &sc, d->day.now, d->day.end_of_today, daily_task_count, d) != 0 ||
+	    store_dash_tasks(st, &sc, INT64_MIN, d->day.now - 1, d->limit, daily_overdue, d) != 0 ||
+	    store_dash_tasks(st, &sc, d->day.now, d->day.end_of_today, d->limit, daily_due_today, d) != 0 ||
+	    store_dash_overdue_actions(st, &sc, d->day.today, d->limit, &d->n_actions, daily_action, d) != 0 ||
+	    store_dash_not_seen(st, &sc, d->day.not_seen_before, daily_not_seen, d) != 0 ||
+	    store_dash_flags_due(st, &sc, d->day.today, daily_flag, d) != 0 ||
+	    store_dash_transitions(st, &sc, d->day.dob_earliest, d->day.dob_latest, daily_transition, d) != 0) {
+		daily_free(d);
+		free(d);
+		api_store_failed(rs);
+		return;
+	}
 	json_t *totals = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "referrals_awaiting_decision", d->n_referrals,
 				   "tasks_due_today", d->n_due_today, "tasks_overdue", d->n_overdue, "overdue_actions",
 				   d->n_actions, "high_risk_not_seen", d->n_not_seen, "flags_due_for_review", d->n_flags,
@@ -360,7 +363,6 @@ void api_dashboard_daily(struct req *rq, struct resp *rs)
 		 scope, d->n_referrals, d->n_due_today, d->n_overdue, d->n_actions, d->n_not_seen, d->n_flags,
 		 d->n_transitions);
 	free(d);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); char *dump = json_dumps(out, JSON_COMPACT); free(dump); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1); fprintf(stderr, "json %.2f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	resp_json(rs, 200, out);
 	api_audit_view(rq, rs, "dashboard.daily", "", 0, detail);
 }

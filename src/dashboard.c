@@ -30,6 +30,10 @@ void dashboard_day_at(int64_t now, struct dashboard_day *d)
 	if (!calendar_add_months(&horizon, -SEVENTEEN_AND_HALF_MONTHS, &latest) || !calendar_add_days(&latest, 3, &latest))
 		latest = horizon;
 	valid_format_date(&latest, d->dob_latest);
+	struct valid_date earliest;
+	if (!calendar_add_months(&today, -EIGHTEEN_YEARS_MONTHS, &earliest) || !calendar_add_days(&earliest, -3, &earliest))
+		earliest = today;
+	valid_format_date(&earliest, d->dob_earliest);
 }
 
 bool dashboard_seventeen_and_half(const char *dob, char out[11])
@@ -41,16 +45,16 @@ bool dashboard_seventeen_and_half(const char *dob, char out[11])
 	return true;
 }
 
-bool dashboard_transition_due(const char *dob, int64_t opened_at, const struct dashboard_day *d, char out[11])
+bool dashboard_transition_due(const char *dob, const struct dashboard_day *d, char out[11])
 {
-	char half[11];
-	struct valid_date born, eighteen, opened;
+	char half[11], adult[11];
+	struct valid_date born, eighteen;
 	if (!dashboard_seventeen_and_half(dob, half) || strcmp(half, d->horizon) > 0)
 		return false;
 	if (!valid_parse_date(dob, &born) || !calendar_add_months(&born, EIGHTEEN_YEARS_MONTHS, &eighteen))
 		return false;
-	calendar_local_date(opened_at, &opened);
-	if (valid_days_from_civil(&opened) >= valid_days_from_civil(&eighteen))
+	valid_format_date(&eighteen, adult);
+	if (strcmp(adult, d->today) <= 0)
 		return false;
 	memcpy(out, half, sizeof half);
 	return true;

@@ -29,13 +29,15 @@ struct dashboard_day {
 	int64_t not_seen_before;  /* UTC seconds: last seen before this is "not seen in 7 days" */
 	char horizon[11];         /* today + DASHBOARD_TRANSITION_HORIZON days, YYYY-MM-DD */
 	char dob_latest[11];      /* the latest date of birth that can reach 17 1/2 by the horizon */
+	char dob_earliest[11];    /* dates of birth after this one are of someone not yet 18 today */
 };
 
 /*
  * dashboard_day_at - fill *d for the instant `now`: today's local date and the UTC instant of its
- * last second (calendar.h), now - 7 days, the horizon date, and dob_latest = the horizon minus
+ * last second (calendar.h), now - 7 days, the horizon date, dob_latest = the horizon minus
  * 17 years 6 months plus 3 days (month clamping can move a 17 1/2 date back by up to 3 days, so
- * this is a safe pre-filter; dashboard_transition_due decides exactly).
+ * this is a safe pre-filter; dashboard_transition_due decides exactly), and dob_earliest = today
+ * minus 18 years minus 3 days (the same slack the other way).
  */
 void dashboard_day_at(int64_t now, struct dashboard_day *d);
 
@@ -47,13 +49,14 @@ void dashboard_day_at(int64_t now, struct dashboard_day *d);
 bool dashboard_seventeen_and_half(const char *dob, char out[11]);
 
 /*
- * dashboard_transition_due - true when a young person born on `dob`, on a case opened at
- * `opened_at` (UTC seconds) that has no transition plan, is to be listed on day *d: their
- * 17 1/2 date is on or before d->horizon (within 30 days, or already past) and the case was
- * opened before their 18th birthday (a case opened for an adult never needed a plan).
- * Writes the 17 1/2 date into out[11] when true.
+ * dashboard_transition_due - true when a young person born on `dob`, on an open case without a
+ * transition plan, is listed on day *d as reaching 17 1/2: their 17 1/2 date is on or before
+ * d->horizon (within 30 days, or already past) and they are not yet 18 on d->today (dob plus
+ * 216 months, clamped like dashboard_seventeen_and_half, is after today). Someone who turned 18
+ * without a plan is no longer "reaching 17 1/2": their transition_plan clock, still running, is an
+ * overdue task on the list instead. Writes the 17 1/2 date into out[11] when true.
  */
-bool dashboard_transition_due(const char *dob, int64_t opened_at, const struct dashboard_day *d, char out[11]);
+bool dashboard_transition_due(const char *dob, const struct dashboard_day *d, char out[11]);
 
 /*
  * dashboard_hours_left - whole hours from now until due_at, rounded down (so negative once

@@ -332,6 +332,7 @@ struct plan {
 	bool oom;                /* an allocation failed: the plan is incomplete */
 };
 
+/* A uniform integer in [0, n) (0 when n is 0). */
 static uint64_t below(struct plan *p, uint64_t n)
 {
 	return n ? fake_below(&p->rng, n) : 0;
@@ -365,6 +366,7 @@ static int64_t local_at(int64_t day, int64_t secs)
 	return calendar_utc_from_local(day * DAY + secs);
 }
 
+/* Whether local day `day` is a working day (not a weekend or a configured bank holiday). */
 static bool working(const struct plan *p, int64_t day)
 {
 	struct valid_date d;
@@ -427,6 +429,7 @@ static int age_at(int64_t born, int64_t t)
 
 /* ---- building the plan ---- */
 
+/* Add an event to the plan (growing it by doubling; on failure p->oom is set and nothing more is added). */
 static void push(struct plan *p, int64_t at, enum kind kind, uint32_t owner, int who, uint32_t arg, int x, int y)
 {
 	if (p->oom)
@@ -447,6 +450,7 @@ static void push(struct plan *p, int64_t at, enum kind kind, uint32_t owner, int
 	};
 }
 
+/* A new, empty episode of person `person`: its index, or UINT32_MAX when out of memory. */
 static uint32_t new_episode(struct plan *p, uint32_t person)
 {
 	if (p->n_eps == p->cap_eps) {
@@ -491,6 +495,7 @@ static uint16_t pick_strands(struct plan *p, char sex)
 	return mask;
 }
 
+/* A referral source, weighted roughly as a hub receives them (police and schools first). */
 static uint8_t pick_source(struct plan *p)
 {
 	unsigned total = 0;
@@ -512,6 +517,7 @@ struct trajectory {
 	int n;
 };
 
+/* The planned level at `when`: that of the latest assessment by then, 0 before the first. */
 static int level_at(const struct trajectory *t, int64_t when)
 {
 	int level = 0;
@@ -573,6 +579,7 @@ struct case_span {
 	int worker, other;      /* W_* */
 };
 
+/* Who works the case at time t (W_*): the allocated worker, or the new one after a reallocation. */
 static int worker_at(const struct case_span *s, int64_t t)
 {
 	return t >= s->moved ? s->other : s->worker;
@@ -863,6 +870,7 @@ struct referable {
 	unsigned sex_weight;     /* girls 3, boys and unknown 2 */
 };
 
+/* The referable ages of person dp. */
 static struct referable referable_of(const struct demo_person *dp)
 {
 	struct referable r = {
@@ -1028,6 +1036,7 @@ static void plan_intake(struct plan *p, size_t n)
 	}
 }
 
+/* Replay order: by time, then by kind (a person before its referral, a closure last), then plan order. */
 static int event_cmp(const void *a, const void *b)
 {
 	const struct event *x = a, *y = b;
@@ -1063,12 +1072,14 @@ struct replay {
 	struct demo_case_stats *stats;     /* the caller's counts */
 };
 
+/* The demo user of W_* `who`. */
 static const struct user *staff_user(const struct replay *rp, int who)
 {
 	return who == W_MANAGER ? &rp->staff->manager : who == W_PRACTITIONER ? &rp->staff->practitioner
 									      : &rp->staff->practitioner2;
 }
 
+/* One of list[0..n), drawn from the texts' generator. */
 static const char *pick(struct replay *rp, const char *const *list, size_t n)
 {
 	return list[fake_below(&rp->rng, n)];
@@ -1083,6 +1094,7 @@ static void add_sentence(char *out, size_t cap, const char *s)
 		snprintf(out + len, cap - len, "%s%s", len ? " " : "", s);
 }
 
+/* Say on stderr which event failed and why (the store's message when why is NULL); returns -1. */
 static int fail(const struct replay *rp, const struct event *ev, const char *what, const char *why)
 {
 	fprintf(stderr, "safehub demo: casework: %s (episode %" PRIu32 ", at %" PRId64 "): %s\n", what, ev->owner,
@@ -1098,6 +1110,13 @@ static int load_case(struct replay *rp, const struct event *ev, const struct epi
 	return 0;
 }
 
+/*
+ * The do_* functions replay one kind of event through its domain function, with the store's
+ * clock already pinned to ev->at and the case (for the case events) loaded into rp->c; each
+ * returns 0, or -1 after saying what failed (fail).
+ */
+
+/* A referral: its recording (received ev->arg seconds before), with template concerns. */
 static int do_referral(struct replay *rp, const struct event *ev, struct episode *e)
 {
 	struct referral *r = rp->referral;
@@ -1130,6 +1149,7 @@ static int do_referral(struct replay *rp, const struct event *ev, struct episode
 	return 0;
 }
 
+/* The manager's screening decision, outcome ev->x; an outcome that opens a case keeps its id. */
 static int do_decide(struct replay *rp, const struct event *ev, struct episode *e)
 {
 	struct referral *r = rp->referral;
@@ -1272,6 +1292,7 @@ static json_t *make_answers(struct replay *rp, const struct episode *e, int leve
 	return a;
 }
 
+/* An assessment with tool answers scoring level ev->y, overridden to ev->x when they differ. */
 static int do_assess(struct replay *rp, const struct event *ev, struct episode *e)
 {
 	const struct demo_person *dp = &rp->plan->persons[e->person];
@@ -1335,6 +1356,7 @@ static int do_assess(struct replay *rp, const struct event *ev, struct episode *
 	return 0;
 }
 
+/* A contact of kind ev->x; ev->y bit 1: the child was seen, bit 2: seen alone. */
 static int do_contact(struct replay *rp, const struct event *ev)
 {
 	bool seen = ev->y & 1, alone = ev->y & 2;
@@ -1355,6 +1377,7 @@ static int do_contact(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* A case note, with the child's own words when ev->x. */
 static int do_note(struct replay *rp, const struct event *ev)
 {
 	struct casework_note n = {.note = PICK(rp, note_lines), .child_voice = ev->x ? PICK(rp, child_voices) : ""};
@@ -1364,6 +1387,7 @@ static int do_note(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* A supervision by the manager; ev->x: the next one is set for two weeks' time. */
 static int do_supervision(struct replay *rp, const struct event *ev)
 {
 	char next[11] = "";
@@ -1442,6 +1466,7 @@ static int do_meeting(struct replay *rp, const struct event *ev, const struct ep
 	return 0;
 }
 
+/* Action ev->x of the meeting in slot ev->arg is done. */
 static int do_action_done(struct replay *rp, const struct event *ev)
 {
 	const struct meeting_slot *slot = &rp->meetings[ev->arg];
@@ -1459,6 +1484,8 @@ static int do_action_done(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* A flag in slot ev->arg is set (kind ev->x, police flag ev->y), reviewed (next review in 3
+ * months) or taken down. */
 static int do_flag(struct replay *rp, const struct event *ev)
 {
 	static const char *const kinds[] = {"cse_risk", "cce_risk", "missing_repeat", "trafficking", "other"};
@@ -1492,6 +1519,7 @@ static int do_flag(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* The child's feedback at a review (ev->x 0) or at closure (1), score ev->y. */
 static int do_feedback(struct replay *rp, const struct event *ev)
 {
 	struct casework_feedback f = {
@@ -1503,6 +1531,7 @@ static int do_feedback(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* The transition plan to adult services. */
 static int do_transition(struct replay *rp, const struct event *ev)
 {
 	static const char plan[] =
@@ -1516,6 +1545,7 @@ static int do_transition(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* The manager moves the case to worker ev->x and their team. */
 static int do_reallocate(struct replay *rp, const struct event *ev)
 {
 	const struct user *w = staff_user(rp, ev->x);
@@ -1526,6 +1556,7 @@ static int do_reallocate(struct replay *rp, const struct event *ev)
 	return 0;
 }
 
+/* The manager closes the case with closure reason ev->x. */
 static int do_close(struct replay *rp, const struct event *ev)
 {
 	if (casework_close(rp->st, &rp->staff->manager, rp->c, rp->c->version, closure_reasons[ev->x], ev->at) !=

@@ -6,8 +6,10 @@
  * reallocations and closures; a few cases stay open today with running clocks.
  *
  * How: a plan first, then the work. Every person of the population gets a creation time and,
- * for some, one to three referrals (skewed to ages 14-17 at the time) whose decisions may open
- * a case whose whole life is planned as a list of dated events. All events of all persons are
+ * for some, one to three referrals (at ages 9-25, most at 14-17, about one in three about a
+ * boy, at a steady rate over the years) whose decisions may open a case whose whole life is
+ * planned as a list of dated events: most cases close within 10 months, those still running
+ * today stay open, and some of those are behind (overdue supervision, reviews and visits). All events of all persons are
  * then sorted by time and replayed through the domain modules (person.c via the caller,
  * referral.c, assessment.c, casework.c, meeting.c) with the store's clock pinned to each
  * event's time (store_set_now), so every record, clock and audit entry is exactly what the app

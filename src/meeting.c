@@ -39,6 +39,14 @@ static enum meeting_status person_reach(struct store *st, const struct user *by,
 	return person_may_access(st, by, person_id, restricted) ? MEETING_OK : MEETING_DENIED;
 }
 
+/* Whether `by` may reach the person a stored meeting is about (one stored without a person, not
+ * by this module, hides nobody). */
+static enum meeting_status subject_reach(struct store *st, const struct user *by, int64_t person_id)
+{
+	enum meeting_status ms = person_reach(st, by, person_id);
+	return ms == MEETING_NO_PERSON ? MEETING_OK : ms;
+}
+
 /* Writes on a case: open, and a practitioner's own team's (managers may write on any). */
 static enum meeting_status case_writable(const struct user *by, const struct meeting_case *c)
 {
@@ -120,9 +128,7 @@ enum meeting_status meeting_get(struct store *st, const struct user *by, int64_t
 		return MEETING_NOT_FOUND;
 	if (rc != 0)
 		return MEETING_ERROR;
-	enum meeting_status ms = person_reach(st, by, m->person_id);
-	if (ms == MEETING_NO_PERSON)
-		ms = MEETING_OK; /* a meeting stored without a person (not by this API) hides nobody */
+	enum meeting_status ms = subject_reach(st, by, m->person_id);
 	if (ms != MEETING_OK)
 		memset(m, 0, sizeof *m);
 	return ms;
@@ -161,20 +167,20 @@ enum meeting_status meeting_action_set_done(struct store *st, const struct user 
 		return MEETING_NOT_FOUND;
 	if (rc != 0)
 		return MEETING_ERROR;
-	/* The person and case come from the meeting: one small read of the meeting row. */
-	struct meeting *m = calloc(1, sizeof *m);
-	if (!m)
-		return MEETING_ERROR;
-	enum meeting_status ms = meeting_get(st, by, meeting_id, m);
+	/* The person and case come from the meeting. */
+	int64_t case_id = 0, person_id = 0;
+	rc = store_meeting_subject(st, meeting_id, &case_id, &person_id);
+	if (rc != 0)
+		return rc == STORE_NOTFOUND ? MEETING_NOT_FOUND : MEETING_ERROR;
+	enum meeting_status ms = subject_reach(st, by, person_id);
 	struct meeting_case c;
-	if (ms == MEETING_OK && m->case_id > 0) {
-		ms = meeting_case_of(st, m->case_id, &c);
+	if (ms == MEETING_OK && case_id > 0) {
+		ms = meeting_case_of(st, case_id, &c);
 		if (ms == MEETING_OK)
 			ms = case_writable(by, &c);
 		else if (ms == MEETING_NO_CASE)
 			ms = MEETING_ERROR;
 	}
-	free(m);
 	if (ms != MEETING_OK)
 		return ms;
 	if (out->version != version)

@@ -147,12 +147,12 @@ int store_dash_flags_due(struct store *st, const struct dash_scope *sc, const ch
 			 int (*fn)(void *ctx, const struct dash_flag *f), void *ctx);
 
 /*
- * Open cases in scope without a transition plan whose person has a date of birth on or before
- * `dob_latest` (YYYY-MM-DD): the candidates that dashboard_transition_due decides on; oldest
- * person first.
+ * Open cases in scope without a transition plan whose person was born after `dob_earliest` and
+ * on or before `dob_latest` (YYYY-MM-DD): the candidates that dashboard_transition_due decides
+ * on, oldest person first.
  */
-int store_dash_transitions(struct store *st, const struct dash_scope *sc, const char *dob_latest,
-			   int (*fn)(void *ctx, const struct dash_case *c), void *ctx);
+int store_dash_transitions(struct store *st, const struct dash_scope *sc, const char *dob_earliest,
+			   const char *dob_latest, int (*fn)(void *ctx, const struct dash_case *c), void *ctx);
 
 /* ---- the person's story ---- */
 

@@ -30,6 +30,8 @@ static const char SQL_MEETING_GET[] =
 	" m.decisions, coalesce(m.next_review, ''), m.created_at, coalesce(cu.username, ''), m.updated_at,"
 	" coalesce(uu.username, '') FROM meetings m LEFT JOIN users cu ON cu.id = m.created_by"
 	" LEFT JOIN users uu ON uu.id = m.updated_by WHERE m.id = ?1";
+static const char SQL_MEETING_SUBJECT[] =
+	"SELECT coalesce(case_id, 0), coalesce(person_id, 0) FROM meetings WHERE id = ?1";
 static const char SQL_ACTIONS_OF[] =
 	"SELECT a.id, a.version, a.meeting_id, coalesce(a.case_id, 0), a.what, a.owner, a.due_date,"
 	" coalesce(a.done_at, 0), a.updated_at, coalesce(u.username, '') FROM actions a"
@@ -230,6 +232,21 @@ int store_meeting_ids(struct store *st, int64_t case_id, int64_t person_id, int 
 		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_meeting_subject(struct store *st, int64_t id, int64_t *case_id, int64_t *person_id)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_MEETING_SUBJECT);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*case_id = sqlite3_column_int64(s, 0);
+		*person_id = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : -1;
 }
 
 int store_action_get(struct store *st, int64_t meeting_id, int64_t action_id, struct meeting_action *a)

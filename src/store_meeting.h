@@ -34,6 +34,9 @@ int store_meeting_get(struct store *st, int64_t id, struct meeting *m);
  */
 int store_meeting_ids(struct store *st, int64_t case_id, int64_t person_id, int max, int64_t **ids, int *n);
 
+/* store_meeting_subject - the case (0 when none) and person (0 when none) meeting `id` is about. */
+int store_meeting_subject(struct store *st, int64_t id, int64_t *case_id, int64_t *person_id);
+
 /* store_action_get - action `action_id` of meeting `meeting_id` into *a (STORE_NOTFOUND otherwise). */
 int store_action_get(struct store *st, int64_t meeting_id, int64_t action_id, struct meeting_action *a);
 

@@ -242,7 +242,7 @@ describe('the daily tasking list', () => {
     assert.equal(line.person.id, soon.person.id);
     assert.equal(line.link, `/cases/${soon.caseId}`);
     assert.ok(!d.transitions_due.some((l) => l.case_id === later.caseId), 'more than 30 days away');
-    assert.ok(!d.transitions_due.some((l) => l.case_id === adult.caseId), 'a case opened for an adult');
+    assert.ok(!d.transitions_due.some((l) => l.case_id === adult.caseId), 'an adult (20)');
     const kase = await expect(c.practitioner.req('GET', `/api/v1/cases/${soon.caseId}`), 200);
     await expect(c.practitioner.req('POST', `/api/v1/cases/${soon.caseId}/transition-plan`, { version: kase.version, plan: 'Adult services introduced.' }), 200, 'plan');
     d = await daily('practitioner');

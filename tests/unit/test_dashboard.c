@@ -67,30 +67,35 @@ static void transitions_listed(void **state)
 	(void)state;
 	struct dashboard_day d;
 	char out[11] = "";
-	int64_t now = at("2027-01-15T10:00:00Z"); /* horizon 2027-02-14 */
-	int64_t opened = at("2026-06-01T09:00:00Z");
-	dashboard_day_at(now, &d);
+	dashboard_day_at(at("2027-01-15T10:00:00Z"), &d); /* horizon 2027-02-14 */
 	/* 17 1/2 on the horizon day: listed; a day later: not yet. */
-	assert_true(dashboard_transition_due("2009-08-14", opened, &d, out));
+	assert_true(dashboard_transition_due("2009-08-14", &d, out));
 	assert_string_equal(out, "2027-02-14");
-	assert_false(dashboard_transition_due("2009-08-15", opened, &d, out));
-	/* Already past 17 1/2 without a plan: still listed. */
-	assert_true(dashboard_transition_due("2009-03-01", opened, &d, out));
+	assert_false(dashboard_transition_due("2009-08-15", &d, out));
+	/* Already past 17 1/2 without a plan, and still 17: listed. */
+	assert_true(dashboard_transition_due("2009-03-01", &d, out));
 	assert_string_equal(out, "2026-09-01");
-	/* A case opened on or after the 18th birthday (work with young adults) needs no plan. */
-	assert_false(dashboard_transition_due("2008-06-01", opened, &d, out));
-	assert_true(dashboard_transition_due("2008-06-02", opened, &d, out));
+	/* 18 tomorrow: still listed; 18 today: an adult (their running clock is an overdue task instead). */
+	assert_true(dashboard_transition_due("2009-01-16", &d, out));
+	assert_false(dashboard_transition_due("2009-01-15", &d, out));
+	assert_false(dashboard_transition_due("2001-06-01", &d, out));
 	/* No date of birth: nothing to decide on. */
-	assert_false(dashboard_transition_due("", opened, &d, out));
-	/* The pre-filter bound lets through every date of birth that can be listed. */
+	assert_false(dashboard_transition_due("", &d, out));
+	/* The pre-filter bounds let through every date of birth that can be listed. */
 	assert_true(strcmp("2009-08-14", d.dob_latest) <= 0);
+	assert_true(strcmp("2009-01-16", d.dob_earliest) > 0);
+	assert_string_equal(d.dob_earliest, "2009-01-12");
 	dashboard_day_at(at("2027-02-26T10:00:00Z"), &d); /* horizon 2027-03-28 */
-	assert_true(dashboard_transition_due("2009-09-28", opened, &d, out));
+	assert_true(dashboard_transition_due("2009-09-28", &d, out));
 	assert_true(strcmp("2009-09-28", d.dob_latest) <= 0);
 	dashboard_day_at(at("2026-01-29T10:00:00Z"), &d); /* horizon 2026-02-28: born 29-31 Aug clamp onto it */
-	assert_true(dashboard_transition_due("2008-08-31", opened, &d, out));
+	assert_true(dashboard_transition_due("2008-08-31", &d, out));
 	assert_string_equal(out, "2026-02-28");
 	assert_true(strcmp("2008-08-31", d.dob_latest) <= 0);
+	/* 28 February 2026: someone born on 29 February 2008 is 18 (the clamped date), and is not listed. */
+	dashboard_day_at(at("2026-02-28T10:00:00Z"), &d);
+	assert_false(dashboard_transition_due("2008-02-29", &d, out));
+	assert_true(strcmp("2008-02-29", d.dob_earliest) > 0); /* yet the pre-filter lets it through */
 }
 
 static void hours_and_days(void **state)
