@@ -158,7 +158,7 @@ static void existing_rules(void **state)
 	/* More than ten missing: ten are named, then "...". */
 	struct config_code many[12];
 	for (int i = 0; i < 12; i++) {
-		char code[8];
+		char code[16];
 		snprintf(code, sizeof code, "c%d", i);
 		many[i] = item(code, "x", true);
 	}
