@@ -255,6 +255,8 @@ test('manager: daily list, record and decide a referral, the case, an assessment
   assert.match(await page.locator('.govuk-summary-list').first().innerText(), /Current risk\s+High/);
   await page.click(`main a >> text=${name} (the whole story)`);
   await waitForPage(page, '^/persons/\\d+$', name);
+  // The title follows the heading; on a slow (sanitizer) build give it a moment.
+  await page.waitForFunction(() => document.title === 'Person record – safehub', null, { timeout: 10000 }).catch(() => {});
   assert.equal(await page.title(), 'Person record – safehub');
   const chart = page.locator('#risk-chart svg');
   await chart.waitFor();
