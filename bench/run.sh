@@ -32,13 +32,21 @@ for t in wrk curl; do command -v $t >/dev/null || { echo "bench: $t is missing (
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
 echo
 
+if [ -n "${BENCH_DB:-}" ]; then
+  # Reuse a database made earlier by `safehub demo` (BENCH_PASSWORD: its demo users' password).
+  cp "$BENCH_DB" "$db"
+  pw=${BENCH_PASSWORD:?BENCH_PASSWORD is the demo password of BENCH_DB}
+  persons=$(sqlite3 "$db" "SELECT count(*) FROM persons")
+  echo "== 1. demo generation skipped: reusing $BENCH_DB ($persons persons)"
+else
 echo "== 1. demo generation: $persons persons"
 start=$(date +%s.%N)
 "$bin" demo --db "$db" --persons "$persons" --seed 42 --years "${BENCH_YEARS:-10}" --password "$pw" >/dev/null 2>"$work/demo.err"
-sqlite3 "$db" "SELECT 'casework: ' || (SELECT count(*) FROM referrals) || ' referrals, ' || (SELECT count(*) FROM cases) || ' cases (' || (SELECT count(*) FROM cases WHERE status = 'open') || ' open), ' || (SELECT count(*) FROM assessments) || ' assessments, ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM clocks) || ' clocks'" 2>/dev/null || true
 end=$(date +%s.%N)
 awk -v n="$persons" -v s="$start" -v e="$end" -v size="$(du -h "$db" | cut -f1)" \
   'BEGIN { printf "demo: %d persons in %.1f s (%.0f persons/s); database %s\n", n, e - s, n / (e - s), size }'
+fi
+sqlite3 "$db" "SELECT 'casework: ' || (SELECT count(*) FROM referrals) || ' referrals, ' || (SELECT count(*) FROM cases) || ' cases (' || (SELECT count(*) FROM cases WHERE status = 'open') || ' open), ' || (SELECT count(*) FROM assessments) || ' assessments, ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM clocks) || ' clocks'" 2>/dev/null || true
 echo
 
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" > "$work/serve.out" 2> "$work/serve.err" &
