@@ -429,10 +429,14 @@ static int age_at(int64_t born, int64_t t)
 
 /* ---- building the plan ---- */
 
-/* Add an event to the plan (growing it by doubling; on failure p->oom is set and nothing more is added). */
+/*
+ * Add an event to the plan (growing it by doubling; on failure p->oom is set and nothing more is
+ * added). An event at or after the cutoff is left out: nothing is recorded today or later (what
+ * depends on an event always comes after it, so it is left out too).
+ */
 static void push(struct plan *p, int64_t at, enum kind kind, uint32_t owner, int who, uint32_t arg, int x, int y)
 {
-	if (p->oom)
+	if (p->oom || at >= p->cutoff)
 		return;
 	if (p->n_ev == p->cap_ev) {
 		size_t cap = p->cap_ev ? p->cap_ev * 2 : 65536;
