@@ -11,8 +11,10 @@ listen=${SAFEHUB_LISTEN:-127.0.0.1:8080}
 if [ ! -f "$db" ]; then
   umask 077
   if [ ! -s demo.password ]; then
-    # 20 characters from a 32-letter alphabet: 100 bits.
-    tr -dc 'abcdefghijkmnpqrstuvwxyz23456789' </dev/urandom | head -c 20 > demo.password
+    # 20 characters from a 32-letter alphabet: 100 bits. (No pipe from an endless /dev/urandom:
+    # under pipefail the writer's SIGPIPE would fail the script.)
+    chars=$(head -c 2048 /dev/urandom | LC_ALL=C tr -dc 'abcdefghijkmnpqrstuvwxyz23456789')
+    printf '%s' "${chars:0:20}" > demo.password
   fi
   echo "Creating $db with 2,000 fictional persons ..."
   "$bin" demo --db "$db" --persons "${SAFEHUB_DEMO_PERSONS:-2000}" --seed 1 --password "$(cat demo.password)" >/dev/null
