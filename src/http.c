@@ -288,11 +288,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (*upload_size) {
 		if (c->too_large || c->body_len + *upload_size > HTTP_BODY_MAX) {
-			/* Chunked and too long: drop what came and what comes; answer 413 at the end. */
+			/* Chunked and too long: keep nothing and answer 413 now rather than read on.
+			 * If MHD cannot queue an answer mid-body it closes the connection instead;
+			 * either way no more of the body is read. */
 			c->too_large = true;
+			c->answered = true;
 			free(c->body);
 			c->body = NULL;
 			c->body_len = 0;
+			*upload_size = 0;
+			resp_problem(&c->rs, 413, "Request body too large",
+				     "The request body must be 1 MiB or smaller.", NULL);
+			return send_resp(conn, c);
 		} else {
 			char *grown = realloc(c->body, c->body_len + *upload_size + 1);
 			if (!grown)
