@@ -3,8 +3,9 @@
  * is a task today (the hub's local day), when a young person reaches 17 years 6 months, how long
  * is left on a clock, where each line links to in the UI, what a timeline line may show (the
  * first 200 characters of a note, never the child's voice), and the order of the timeline
- * (newest first). Everything here is a pure function over its arguments: no store, no HTTP, no
- * jansson. The rows come from store_dashboard.h; api_dashboard.c turns them into JSON.
+ * (newest first). Everything defined in dashboard.c is a pure function over its arguments: no
+ * store, no HTTP, no jansson. The rows come from store_dashboard.h; api_dashboard.c turns them into
+ * JSON. (The two JSON shapes declared at the end are api_meeting.c's, shared with api_dashboard.c.)
  * Owns: those rules. Must not touch: SQL, HTTP, the other slices' modules.
  */
 #ifndef SAFEHUB_DASHBOARD_H
@@ -109,7 +110,10 @@ struct json_t;
 /* api_meeting_json - the Meeting of docs/api-casework.md with its actions ("overdue" against today). */
 struct json_t *api_meeting_json(const struct meeting *m, const char *today);
 
-/* api_action_json - the Action: id, version, meeting_id, what, owner, due_date, done, done_at, overdue. */
+/*
+ * api_action_json - the Action: id, version, meeting_id, case_id, what, owner, due_date, done,
+ * done_at, overdue (not done and due before today), updated_at, updated_by.
+ */
 struct json_t *api_action_json(const struct meeting_action *a, const char *today);
 
 #endif

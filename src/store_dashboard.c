@@ -93,34 +93,28 @@ static const char SQL_STORY_CLOCKS[] = TASK_COLUMNS
 /*
  * Open actions due before ?3: those of open cases' meetings (not every action ever left undone on
  * a closed case), and those of meetings about a person alone (team: the team of who recorded the
- * meeting). Both sides are read from indexes alone, so that no action row is read but those of
- * the lines shown (measured at 300k persons, this costs less than reading every action of the
- * open cases): IN_SCOPE_ACTIONS is the set of ids of the actions, done or not (the index cannot
- * say), on the meetings of the open cases and persons in scope (cases_status_team, meetings_case,
- * actions_meeting), and the walk goes through the actions not done in due-date order
- * (actions_open) keeping those in the set. The first ?4 are read in full, each line carrying how
- * many there are in all (total).
+ * meeting). The case side walks the open cases in scope (cases_status_team) and, for each, only
+ * its actions not done through the partial index actions_case_open (sql/003), in due-date order;
+ * the person side walks meetings with no case (meetings_case) and their actions (actions_meeting).
+ * The first ?4 by due date are read in full, each line carrying how many there are in all (total).
  */
-#define IN_SCOPE_ACTIONS(CASE_TEAM, MEETING_TEAM)                                                     \
-	"SELECT a.id FROM cases c INDEXED BY cases_status_team CROSS JOIN meetings m INDEXED BY meetings_case" \
-	" CROSS JOIN actions a INDEXED BY actions_meeting WHERE c.status = 'open'" CASE_TEAM                \
-	" AND m.case_id = c.id AND a.meeting_id = m.id AND" NOT_HIDDEN("c.person_id")                       \
-	" UNION ALL SELECT a.id FROM meetings m INDEXED BY meetings_case CROSS JOIN actions a"               \
-	" INDEXED BY actions_meeting LEFT JOIN users cu ON cu.id = m.created_by WHERE m.case_id IS NULL"     \
-	" AND a.meeting_id = m.id" MEETING_TEAM " AND" NOT_HIDDEN("m.person_id")
-#define ACTIONS(CASE_TEAM, MEETING_TEAM)                                                              \
+#define ACTIONS_BY_CASE_INDEX(CASE_TEAM, MEETING_TEAM)                                                \
 	"SELECT a.id, a.version, a.meeting_id, coalesce(c.id, 0), m.type, m.held_at, a.what, a.owner, a.due_date," \
 	" a.updated_at, uu.username, coalesce(p.id, 0), p.given_name, p.family_name, p.dob,"              \
-	" coalesce(c.team, cu.team, ''), x.total FROM (SELECT o.id AS action_id, count(*) OVER () AS total" \
-	" FROM actions o INDEXED BY actions_open WHERE o.done_at IS NULL AND o.due_date < ?3"              \
-	" AND +o.id IN (" IN_SCOPE_ACTIONS(CASE_TEAM, MEETING_TEAM) ") ORDER BY o.due_date, o.id LIMIT ?4) x" \
+	" coalesce(c.team, cu.team, ''), x.total FROM (SELECT action_id, due_date, count(*) OVER () AS total" \
+	" FROM (SELECT o.id AS action_id, o.due_date AS due_date FROM cases c INDEXED BY cases_status_team" \
+	" CROSS JOIN actions o INDEXED BY actions_case_open WHERE c.status = 'open'" CASE_TEAM              \
+	" AND o.case_id = c.id AND o.done_at IS NULL AND o.due_date < ?3 AND" NOT_HIDDEN("c.person_id")     \
+	" UNION ALL SELECT o.id, o.due_date FROM meetings m INDEXED BY meetings_case CROSS JOIN actions o"  \
+	" INDEXED BY actions_meeting LEFT JOIN users cu ON cu.id = m.created_by WHERE m.case_id IS NULL"     \
+	" AND o.meeting_id = m.id AND o.done_at IS NULL AND o.due_date < ?3" MEETING_TEAM " AND"            \
+	NOT_HIDDEN("m.person_id") ") ORDER BY due_date, action_id LIMIT ?4) x"                             \
 	" JOIN actions a ON a.id = x.action_id JOIN meetings m ON m.id = a.meeting_id"                     \
 	" LEFT JOIN cases c ON c.id = m.case_id LEFT JOIN persons p ON p.id = coalesce(m.person_id, c.person_id)" \
 	" LEFT JOIN users cu ON cu.id = m.created_by LEFT JOIN users uu ON uu.id = a.updated_by"          \
 	" WHERE" VISIBLE("p") " ORDER BY a.due_date, a.id"
-
-static const char SQL_DASH_ACTIONS_ALL[] = ACTIONS("", "");
-static const char SQL_DASH_ACTIONS_TEAM[] = ACTIONS(T_CASE, T_MEETING);
+static const char SQL_DASH_ACTIONS_ALL[] = ACTIONS_BY_CASE_INDEX("", "");
+static const char SQL_DASH_ACTIONS_TEAM[] = ACTIONS_BY_CASE_INDEX(T_CASE, T_MEETING);
 
 /* The open-case columns (read by case_row), and the open cases in scope with their persons. */
 #define CASE_COLUMNS                                                                                  \
@@ -381,9 +375,9 @@ int store_dash_overdue_actions(struct store *st, const struct dash_scope *sc, co
 	sqlite3_stmt *s = scoped(st, form(sc, SQL_DASH_ACTIONS_ALL, SQL_DASH_ACTIONS_TEAM), sc, today);
 	if (!s)
 		return -1;
+	int rc;
 	sqlite3_bind_int(s, 4, limit);
 	*total = 0;
-	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct dash_action a = {
 			.id = num(s, 0), .version = num(s, 1), .meeting_id = num(s, 2), .case_id = num(s, 3),

@@ -405,13 +405,19 @@ describe("the person's whole story", () => {
 });
 
 describe('flags due for review (a review date in the past is a fixture)', () => {
-  it('lists a flag whose review date has come, until it is reviewed', async () => {
+  it('lists a flag whose review date has come, until it is reviewed; an overdue action is listed until done', async () => {
     const { caseId } = await openCase({ receivedDaysAgo: 5, decidedDaysAgo: 4 });
     const flag = await expect(c.practitioner.req('POST', `/api/v1/cases/${caseId}/flags`, {
       kind: 'cce_risk', note: 'Seen with known dealers.', police_flag: true,
     }), 201, 'flag');
+    const m = await expect(c.practitioner.req('POST', '/api/v1/meetings', {
+      type: 'strategy', held_at: ago(3), case_id: caseId, attendees: [], decisions: 'x',
+      actions: [{ what: 'Call the school', owner: 'Pat', due_date: londonDate(Date.now() - DAY) }],
+    }), 201, 'meeting');
     let d = await daily('practitioner');
     assert.ok(!d.flags_due_for_review.some((l) => l.flag.id === flag.id), 'not due yet');
+    const before = await daily('manager', 'all');
+    assert.ok(before.overdue_actions.some((l) => l.action.id === m.actions[0].id));
     // The API refuses past review dates: move this one back while the server is stopped.
     assert.deepEqual(await server.stop(), { code: 0, sig: null });
     const yesterday = addDays(londonDate(Date.now()), -1);
@@ -426,12 +432,18 @@ describe('flags due for review (a review date in the past is a fixture)', () => 
     assert.equal(line.flag.police_flag, true);
     assert.equal(line.case_id, caseId);
     assert.equal(line.link, `/cases/${caseId}`);
+    const after = await daily('manager', 'all');
+    assert.equal(after.totals.overdue_actions, before.totals.overdue_actions, 'same count after a restart');
+    assert.deepEqual(after.overdue_actions.map((l) => l.action.id), before.overdue_actions.map((l) => l.action.id));
     const kase = await expect(c.practitioner.req('GET', `/api/v1/cases/${caseId}`), 200);
     const f = kase.flags.find((x) => x.id === flag.id);
     await expect(c.practitioner.req('PUT', `/api/v1/cases/${caseId}/flags/${flag.id}`, {
       version: f.version, review_date: addDays(londonDate(Date.now()), 90),
     }), 200, 'reviewed');
+    await expect(c.practitioner.req('PUT', `/api/v1/meetings/${m.id}/actions/${m.actions[0].id}`, { version: 1, done: true }), 200, 'done');
     d = await daily('practitioner');
     assert.ok(!d.flags_due_for_review.some((l) => l.flag.id === flag.id), 'reviewed: off the list');
+    assert.ok(!d.overdue_actions.some((l) => l.action.id === m.actions[0].id), 'done: off the list');
+    assert.equal((await daily('manager', 'all')).totals.overdue_actions, before.totals.overdue_actions - 1);
   });
 });
