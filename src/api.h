@@ -73,4 +73,39 @@ void api_action_update(struct req *rq, struct resp *rs);
 void api_dashboard_daily(struct req *rq, struct resp *rs);
 void api_person_story(struct req *rq, struct resp *rs);
 
+/* api_missing.c: settings, missing episodes, RHIs, notifications (docs/api-missing.md) */
+void api_settings_get(struct req *rq, struct resp *rs);
+void api_settings_put(struct req *rq, struct resp *rs);
+void api_missing_list(struct req *rq, struct resp *rs);
+void api_missing_create(struct req *rq, struct resp *rs);
+void api_missing_get(struct req *rq, struct resp *rs);
+void api_missing_update(struct req *rq, struct resp *rs);
+void api_missing_grade(struct req *rq, struct resp *rs);
+void api_missing_return(struct req *rq, struct resp *rs);
+void api_missing_reopen(struct req *rq, struct resp *rs);
+void api_missing_rhi(struct req *rq, struct resp *rs);
+void api_notification_list(struct req *rq, struct resp *rs);
+void api_notification_ack(struct req *rq, struct resp *rs);
+void api_person_missing(struct req *rq, struct resp *rs);
+
+/* api_mfh.c: the MFH dashboard */
+void api_dashboard_missing(struct req *rq, struct resp *rs);
+void api_dashboard_missing_list(struct req *rq, struct resp *rs);
+
+/* api_import.c, api_export.c */
+void api_import_missing(struct req *rq, struct resp *rs);
+void api_export_ssda903(struct req *rq, struct resp *rs);
+void api_export_annex_a(struct req *rq, struct resp *rs);
+
+/* api_identity.c: intake search and the review queue (docs/api-identity.md) */
+void api_person_matches(struct req *rq, struct resp *rs);
+void api_person_matches_post(struct req *rq, struct resp *rs);
+void api_match_review_list(struct req *rq, struct resp *rs);
+void api_match_review_decide(struct req *rq, struct resp *rs);
+
+/* api_merge.c: merge and unmerge */
+void api_person_merge(struct req *rq, struct resp *rs);
+void api_person_unmerge(struct req *rq, struct resp *rs);
+void api_person_merges(struct req *rq, struct resp *rs);
+
 #endif

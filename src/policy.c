@@ -34,6 +34,14 @@ static const char *const grants[PERM_COUNT][7] = {
 	[PERM_CASE_WRITE] = { "manager", "practitioner" },
 	[PERM_CASE_MANAGE] = { "manager" },
 	[PERM_DASHBOARD_DAILY] = { "manager", "practitioner", "police_intel" },
+	[PERM_MISSING_READ] = { "manager", "practitioner", "analyst", "police_intel" },
+	[PERM_MISSING_WRITE] = { "manager", "practitioner", "police_intel" },
+	[PERM_MISSING_REOPEN] = { "manager" },
+	[PERM_DASHBOARD_MISSING] = { "manager", "practitioner", "analyst", "police_intel" },
+	[PERM_IMPORT_RUN] = { "manager", "police_intel" },
+	[PERM_EXPORT_RUN] = { "manager", "analyst" },
+	[PERM_PERSON_MERGE] = { "manager" },
+	[PERM_MATCH_REVIEW] = { "manager", "practitioner", "police_intel" },
 };
 
 static const char *const perm_names[PERM_COUNT] = {
@@ -51,6 +59,14 @@ static const char *const perm_names[PERM_COUNT] = {
 	[PERM_CASE_WRITE] = "case.write",
 	[PERM_CASE_MANAGE] = "case.manage",
 	[PERM_DASHBOARD_DAILY] = "dashboard.daily",
+	[PERM_MISSING_READ] = "missing.read",
+	[PERM_MISSING_WRITE] = "missing.write",
+	[PERM_MISSING_REOPEN] = "missing.reopen",
+	[PERM_DASHBOARD_MISSING] = "dashboard.missing",
+	[PERM_IMPORT_RUN] = "import.run",
+	[PERM_EXPORT_RUN] = "export.run",
+	[PERM_PERSON_MERGE] = "person.merge",
+	[PERM_MATCH_REVIEW] = "match.review",
 };
 
 bool policy_role_known(const char *role)

@@ -27,6 +27,14 @@ enum perm {
 	PERM_CASE_WRITE,     /* assessments, contacts, notes, flags, feedback, meetings, actions */
 	PERM_CASE_MANAGE,    /* allocate, supervise, close cases */
 	PERM_DASHBOARD_DAILY,/* the daily tasking list */
+	PERM_MISSING_READ,   /* missing episodes, RHIs, notifications */
+	PERM_MISSING_WRITE,  /* record and change episodes, gradings, returns, RHIs; acknowledge */
+	PERM_MISSING_REOPEN, /* reopen a closed missing episode */
+	PERM_DASHBOARD_MISSING, /* the MFH dashboard and the lists behind its numbers */
+	PERM_IMPORT_RUN,     /* import extracts (police missing reports) */
+	PERM_EXPORT_RUN,     /* statutory exports (SSDA903, Annex A) */
+	PERM_PERSON_MERGE,   /* merge and unmerge persons; decide match reviews */
+	PERM_MATCH_REVIEW,   /* read the match review queue */
 	PERM_COUNT
 };
 

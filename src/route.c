@@ -21,6 +21,9 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/persons", PERM_PERSON_READ, api_person_list, 0 },
 	{ "POST", "/api/v1/persons", PERM_PERSON_WRITE, api_person_create, ROUTE_BODY },
 	{ "POST", "/api/v1/persons/search", PERM_PERSON_READ, api_person_search, ROUTE_BODY | ROUTE_READ },
+	/* Intake search (api_identity.c); before persons/{id} so that "matches" is not taken for an id */
+	{ "GET", "/api/v1/persons/matches", PERM_PERSON_READ, api_person_matches, 0 },
+	{ "POST", "/api/v1/persons/matches", PERM_PERSON_READ, api_person_matches_post, ROUTE_BODY | ROUTE_READ },
 	{ "GET", "/api/v1/persons/{id}", PERM_PERSON_READ, api_person_get, 0 },
 	{ "PUT", "/api/v1/persons/{id}", PERM_PERSON_WRITE, api_person_update, ROUTE_BODY },
 	{ "GET", "/api/v1/persons/{id}/views", PERM_PERSON_READ, api_person_views, 0 },
@@ -72,6 +75,39 @@ const struct route routes[] = {
 	/* The daily tasking list and the person's whole story (api_dashboard.c) */
 	{ "GET", "/api/v1/dashboard/daily", PERM_DASHBOARD_DAILY, api_dashboard_daily, 0 },
 	{ "GET", "/api/v1/persons/{id}/story", PERM_CASE_READ, api_person_story, 0 },
+
+	/* Settings (api_missing.c) */
+	{ "GET", "/api/v1/config/settings", PERM_CONFIG_READ, api_settings_get, 0 },
+	{ "PUT", "/api/v1/config/settings", PERM_CONFIG_ADMIN, api_settings_put, ROUTE_BODY },
+
+	/* Missing episodes, return home interviews, notifications (api_missing.c) */
+	{ "GET", "/api/v1/missing-episodes", PERM_MISSING_READ, api_missing_list, 0 },
+	{ "POST", "/api/v1/missing-episodes", PERM_MISSING_WRITE, api_missing_create, ROUTE_BODY },
+	{ "GET", "/api/v1/missing-episodes/{id}", PERM_MISSING_READ, api_missing_get, 0 },
+	{ "PUT", "/api/v1/missing-episodes/{id}", PERM_MISSING_WRITE, api_missing_update, ROUTE_BODY },
+	{ "POST", "/api/v1/missing-episodes/{id}/gradings", PERM_MISSING_WRITE, api_missing_grade, ROUTE_BODY },
+	{ "POST", "/api/v1/missing-episodes/{id}/return", PERM_MISSING_WRITE, api_missing_return, ROUTE_BODY },
+	{ "POST", "/api/v1/missing-episodes/{id}/reopen", PERM_MISSING_REOPEN, api_missing_reopen, ROUTE_BODY },
+	{ "PUT", "/api/v1/missing-episodes/{id}/rhi", PERM_MISSING_WRITE, api_missing_rhi, ROUTE_BODY },
+	{ "GET", "/api/v1/missing-notifications", PERM_MISSING_READ, api_notification_list, 0 },
+	{ "POST", "/api/v1/missing-notifications/{id}/acknowledgement", PERM_MISSING_WRITE, api_notification_ack, ROUTE_BODY },
+	{ "GET", "/api/v1/persons/{id}/missing", PERM_MISSING_READ, api_person_missing, 0 },
+
+	/* The MFH dashboard (api_mfh.c) */
+	{ "GET", "/api/v1/dashboard/missing", PERM_DASHBOARD_MISSING, api_dashboard_missing, 0 },
+	{ "GET", "/api/v1/dashboard/missing/list", PERM_DASHBOARD_MISSING, api_dashboard_missing_list, 0 },
+
+	/* Import (api_import.c) and exports (api_export.c) */
+	{ "POST", "/api/v1/imports/missing", PERM_IMPORT_RUN, api_import_missing, ROUTE_CSV },
+	{ "GET", "/api/v1/exports/ssda903-missing", PERM_EXPORT_RUN, api_export_ssda903, 0 },
+	{ "GET", "/api/v1/exports/annex-a-missing", PERM_EXPORT_RUN, api_export_annex_a, 0 },
+
+	/* Merge and unmerge (api_merge.c); the review queue (api_identity.c) */
+	{ "POST", "/api/v1/persons/{id}/merge", PERM_PERSON_MERGE, api_person_merge, ROUTE_BODY },
+	{ "POST", "/api/v1/persons/{id}/unmerge", PERM_PERSON_MERGE, api_person_unmerge, ROUTE_BODY },
+	{ "GET", "/api/v1/persons/{id}/merges", PERM_PERSON_READ, api_person_merges, 0 },
+	{ "GET", "/api/v1/match-reviews", PERM_MATCH_REVIEW, api_match_review_list, 0 },
+	{ "POST", "/api/v1/match-reviews/{id}/decision", PERM_PERSON_MERGE, api_match_review_decide, ROUTE_BODY },
 };
 const int route_count = sizeof routes / sizeof routes[0];
 
@@ -193,6 +229,14 @@ void route_dispatch(struct req *rq, struct resp *rs)
 		}
 		if (!json_is_object(rq->json)) {
 			resp_problem(rs, 400, "Malformed JSON", "The body must be a JSON object.", NULL);
+			return;
+		}
+	}
+
+	if (r->flags & ROUTE_CSV) {
+		const char *ct = http_header(rq, "Content-Type");
+		if (!ct || strncasecmp(ct, "text/csv", 8) != 0 || (ct[8] && ct[8] != ';' && ct[8] != ' ')) {
+			resp_problem(rs, 415, "Unsupported media type", "Send the file as text/csv.", NULL);
 			return;
 		}
 	}

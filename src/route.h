@@ -21,7 +21,8 @@ enum route_flags {
 	ROUTE_OWN_TXN = 2,   /* the handler runs its own transactions (sign-in, sign-out) */
 	ROUTE_NO_CSRF = 4,   /* state-changing but exempt from CSRF (sign-in only) */
 	ROUTE_WRITE = 8,     /* runs in a write transaction (implied for POST/PUT/PATCH/DELETE) */
-	ROUTE_READ = 16      /* a POST that only reads (a search with its terms in the body) */
+	ROUTE_READ = 16,     /* a POST that only reads (a search with its terms in the body) */
+	ROUTE_CSV = 32       /* takes a text/csv body, left as text in rq->body (imports) */
 };
 
 /* One route. */

@@ -75,7 +75,7 @@ describe('GET /api/v1/config', () => {
     assert.equal(by('decision_outcomes', 'strategy').opens_case, true);
     assert.equal(by('decision_outcomes', 'nfa').opens_case, false);
     assert.ok(!('cin_code' in by('decision_outcomes', 'nfa')) && !('opens_case' in by('strands', 'cse')), 'extras only on their list');
-    assert.deepEqual(cfg.meeting_types.map((m) => m.code), ['ptac', 'strategy', 'mace', 'marac', 'channel', 'professionals']);
+    assert.deepEqual(cfg.meeting_types.map((m) => m.code), ['ptac', 'strategy', 'mace', 'marac', 'channel', 'professionals', 'repeat_missing']);
     const std = Object.fromEntries(cfg.practice_standards.map((s) => [s.code, s]));
     assert.deepEqual(std.referral_decision, {
       code: 'referral_decision', name: 'Referral decision', start_event: 'referral received', end_event: 'referral decided',

@@ -29,7 +29,19 @@ import * as meetingPage from './pages/meeting.js';
 import * as meetingFormPage from './pages/meeting-form.js';
 import * as assessmentPage from './pages/assessment.js';
 import * as assessmentFormPage from './pages/assessment-form.js';
-import { CAN_READ_PERSONS, CAN_WRITE_PERSONS, CAN_READ_AUDIT } from './roles.js';
+import * as missingDashboardPage from './pages/missing-dashboard.js';
+import * as missingListPage from './pages/missing-list.js';
+import * as missingEpisodesPage from './pages/missing-episodes.js';
+import * as missingEpisodePage from './pages/missing-episode.js';
+import * as missingFormPage from './pages/missing-form.js';
+import * as importPage from './pages/import.js';
+import * as exportsPage from './pages/exports.js';
+import * as matchReviewsPage from './pages/match-reviews.js';
+import * as personMergePage from './pages/person-merge.js';
+import {
+  CAN_READ_PERSONS, CAN_WRITE_PERSONS, CAN_READ_AUDIT, CAN_READ_MISSING, CAN_WRITE_MISSING,
+  CAN_REOPEN_MISSING, CAN_DASHBOARD_MISSING, CAN_IMPORT, CAN_EXPORT, CAN_MERGE, CAN_REVIEW_MATCHES,
+} from './roles.js';
 import {
   CAN_READ_CASES, CAN_WRITE_REFERRALS, CAN_WRITE_CASES, CAN_MANAGE_CASES, CAN_DAILY,
 } from './casework.js';
@@ -65,6 +77,22 @@ const ROUTES = [
   { path: /^\/cases\/([1-9][0-9]{0,17})\/closure$/, page: caseFormsPage, auth: true, nav: 'cases', roles: CAN_MANAGE_CASES, mode: 'closure' },
   { path: /^\/meetings\/([1-9][0-9]{0,17})$/, page: meetingPage, auth: true, nav: 'cases', roles: CAN_READ_CASES },
   { path: /^\/assessments\/([1-9][0-9]{0,17})$/, page: assessmentPage, auth: true, nav: 'cases', roles: CAN_READ_CASES },
+  // Missing From Home (issue 4).
+  { path: /^\/missing$/, page: missingDashboardPage, auth: true, nav: 'missing', roles: CAN_DASHBOARD_MISSING },
+  { path: /^\/missing\/list$/, page: missingListPage, auth: true, nav: 'missing', roles: CAN_DASHBOARD_MISSING },
+  { path: /^\/missing\/episodes$/, page: missingEpisodesPage, auth: true, nav: 'missing', roles: CAN_READ_MISSING },
+  { path: /^\/persons\/([1-9][0-9]{0,17})\/missing\/new$/, page: missingFormPage, auth: true, nav: 'missing', roles: CAN_WRITE_MISSING, mode: 'create' },
+  { path: /^\/missing\/([1-9][0-9]{0,17})$/, page: missingEpisodePage, auth: true, nav: 'missing', roles: CAN_READ_MISSING },
+  { path: /^\/missing\/([1-9][0-9]{0,17})\/edit$/, page: missingFormPage, auth: true, nav: 'missing', roles: CAN_WRITE_MISSING, mode: 'edit' },
+  { path: /^\/missing\/([1-9][0-9]{0,17})\/grading$/, page: missingFormPage, auth: true, nav: 'missing', roles: CAN_WRITE_MISSING, mode: 'grading' },
+  { path: /^\/missing\/([1-9][0-9]{0,17})\/return$/, page: missingFormPage, auth: true, nav: 'missing', roles: CAN_WRITE_MISSING, mode: 'return' },
+  { path: /^\/missing\/([1-9][0-9]{0,17})\/rhi$/, page: missingFormPage, auth: true, nav: 'missing', roles: CAN_WRITE_MISSING, mode: 'rhi' },
+  { path: /^\/missing\/([1-9][0-9]{0,17})\/reopen$/, page: missingFormPage, auth: true, nav: 'missing', roles: CAN_REOPEN_MISSING, mode: 'reopen' },
+  { path: /^\/imports\/missing$/, page: importPage, auth: true, nav: 'missing', roles: CAN_IMPORT },
+  { path: /^\/exports$/, page: exportsPage, auth: true, nav: 'missing', roles: CAN_EXPORT },
+  // Identity (issue 5).
+  { path: /^\/match-reviews$/, page: matchReviewsPage, auth: true, nav: 'reviews', roles: CAN_REVIEW_MATCHES },
+  { path: /^\/persons\/([1-9][0-9]{0,17})\/merge$/, page: personMergePage, auth: true, nav: 'search', roles: CAN_MERGE },
 ];
 
 const NAV_ITEMS = [
@@ -73,6 +101,8 @@ const NAV_ITEMS = [
   { key: 'new', href: '/persons/new', text: 'Add a person', roles: CAN_WRITE_PERSONS },
   { key: 'referrals', href: '/referrals', text: 'Referrals', roles: CAN_READ_CASES },
   { key: 'cases', href: '/cases', text: 'Cases', roles: CAN_READ_CASES },
+  { key: 'missing', href: '/missing', text: 'Missing', roles: CAN_DASHBOARD_MISSING },
+  { key: 'reviews', href: '/match-reviews', text: 'Match reviews', roles: CAN_REVIEW_MATCHES },
   { key: 'audit', href: '/audit', text: 'Audit trail', roles: CAN_READ_AUDIT },
 ];
 

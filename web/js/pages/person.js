@@ -9,6 +9,8 @@ import { api, reference, ApiError } from '../api.js';
 import { formatDate, formatDateTime, fullName, labelFor, roleLabel } from '../format.js';
 import { CAN_WRITE_PERSONS } from '../roles.js';
 import { personCasework, CASEWORK_ACTIONS } from '../story.js';
+import { personMissing } from '../person-missing.js';
+import { personIdentity } from '../person-identity.js';
 
 const ACTIONS = {
   'person.view': 'Viewed the record',
@@ -50,7 +52,8 @@ export async function render(ctx) {
     if (!(e instanceof ApiError)) throw e;
     viewsError = e;
   }
-  const casework = await personCasework(ctx, person);
+  const [casework, missing, identity] = await Promise.all([
+    personCasework(ctx, person), personMissing(ctx, person), personIdentity(ctx, person)]);
   const flash = ctx.takeFlash();
   const name = fullName(person) || `Person ${person.id}`;
   const canEdit = CAN_WRITE_PERSONS.includes(ctx.user.role);
@@ -70,9 +73,11 @@ export async function render(ctx) {
     tags.length ? h('p', { class: 'govuk-body app-tags' }, tags.flatMap((t, i) => (i ? [' ', t] : [t]))) : null,
     h('div', { class: 'govuk-button-group' },
       canEdit ? linkButton({ href: `/persons/${person.id}/edit`, text: 'Edit details', id: 'edit-person' }) : null,
-      casework.actions),
+      casework.actions, missing.actions, identity.actions),
     h('div', { class: 'govuk-grid-row' }, h('div', { class: 'govuk-grid-column-full' },
+      identity.top,
       casework.top,
+      missing.top,
       summaryCard({
         title: 'Personal details',
         rows: [
@@ -123,6 +128,8 @@ export async function render(ctx) {
         ].filter(Boolean),
       }),
       casework.sections,
+      missing.sections,
+      identity.sections,
       h('h2', { class: 'govuk-heading-l govuk-!-margin-top-6', id: 'views-heading', text: 'Who has viewed this record' }),
       viewsTable(views, viewsError, ref))),
   ];

@@ -1,0 +1,6 @@
+// Page module for missing-list (routes in app.js); the slice that owns it replaces this first version.
+import { pageHeading } from '../govuk.js';
+
+export async function render(ctx) {
+  return { title: 'missing-list', node: [pageHeading('missing-list')] };
+}
