@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "cmd.h"
 #include "demo.h"
 #include "http.h"
 #include "policy.h"
@@ -34,6 +35,7 @@ struct command {
 	const char *about;
 	const char *const *allowed;  /* option names it takes */
 	int (*run)(struct opts *o);
+	int (*raw)(int argc, char **argv);  /* instead of run: parses its own arguments (cmd.h) */
 };
 
 static const char *opt(const struct opts *o, const char *name)
@@ -405,31 +407,48 @@ static const char *const o_backup[] = { "db", "to", NULL };
 static const char *const o_none[] = { NULL };
 
 static const struct command commands[] = {
-	{ "init", "safehub init --db FILE", "create a database (or bring one up to the current schema)", o_db, cmd_init },
+	{ "init", "safehub init --db FILE", "create a database (or bring one up to the current schema)", o_db, cmd_init, NULL },
 	{ "serve", "safehub serve --db FILE [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] [--web DIR] [--threads N]",
-	  "serve the web UI and the JSON API", o_serve, cmd_serve },
+	  "serve the web UI and the JSON API", o_serve, cmd_serve, NULL },
 	{ "user add", "safehub user add --db FILE --username U --role R [--team T] [--agency A] [--name \"Full Name\"]",
-	  "add a user; the password (12+ characters) is read from standard input", o_user_add, cmd_user_add },
-	{ "user list", "safehub user list --db FILE", "list the users", o_db, cmd_user_list },
+	  "add a user; the password (12+ characters) is read from standard input", o_user_add, cmd_user_add, NULL },
+	{ "user list", "safehub user list --db FILE", "list the users", o_db, cmd_user_list, NULL },
 	{ "user disable", "safehub user disable --db FILE --username U", "disable a user and end their sessions", o_user,
-	  cmd_user_disable },
+	  cmd_user_disable, NULL },
+	{ "demo extract", "safehub demo extract --out DIR [--persons N] [--seed S]",
+	  "write a noisy multi-agency extract of a fictional population (several agency CSV files with"
+	  " realistic errors, and the truth) for testing record linkage", NULL, NULL, cmd_demo_extract },
 	{ "demo", "safehub demo --db FILE [--persons N] [--seed S] [--password P] [--years 3] [--referred 20]",
 	  "create or extend a database with fictional persons, one demo user per role, and --years years of"
-	  " casework for about --referred percent of the persons (--years 0: persons only)", o_demo, cmd_demo },
+	  " casework for about --referred percent of the persons (--years 0: persons only)", o_demo, cmd_demo, NULL },
 	{ "audit verify", "safehub audit verify --db FILE",
 	  "check the audit trail's hash chain; prints 'ok N entries' or the first bad sequence number", o_db,
-	  cmd_audit_verify },
+	  cmd_audit_verify, NULL },
 	{ "backup", "safehub backup --db FILE --to FILE", "copy the database safely, even while it is being served",
-	  o_backup, cmd_backup },
+	  o_backup, cmd_backup, NULL },
 	{ "routes", "safehub routes", "print the API route table with the roles each route allows (JSON lines)", o_none,
-	  cmd_routes },
+	  cmd_routes, NULL },
+	{ "import missing", "safehub import missing --db FILE [--user NAME] FILE.csv",
+	  "import a police extract of missing episodes (columns: docs/import-missing.md); all or nothing", NULL, NULL,
+	  cmd_import_missing },
+	{ "link", "safehub link --left A.csv --right B.csv --out pairs.csv [--map FIELD=COLUMN ...] [--threshold P]",
+	  "write the pairs of records of two CSV files that are probably the same person (docs/matching.md)", NULL,
+	  NULL, cmd_link },
+	{ "dedupe", "safehub dedupe --in A.csv --out clusters.csv [--map FIELD=COLUMN ...] [--threshold P]",
+	  "group the records of a CSV file that are probably the same person (docs/matching.md)", NULL, NULL,
+	  cmd_dedupe },
+	{ "person merge", "safehub person merge --db FILE --user NAME --reason TEXT A B",
+	  "merge person B into person A, keeping every record and identifier (undo with unmerge)", NULL, NULL,
+	  cmd_person_merge },
+	{ "person unmerge", "safehub person unmerge --db FILE --user NAME MERGE_ID",
+	  "undo a merge exactly", NULL, NULL, cmd_person_unmerge },
 };
 
 static void help(FILE *out)
 {
 	fprintf(out, "safehub - the case and intelligence system of a Complex Safeguarding Hub\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].about);
+		fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].about);
 	fprintf(out, "\nEach command has --help. Roles: %s.\n", policy_role_list());
 }
 
@@ -454,6 +473,14 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[1], c->name) != 0) {
 			continue;
 		}
+		if (c->raw) {
+			for (int k = 1 + words; k < argc; k++)
+				if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+					printf("usage: %s\n\n%s\n", c->usage, c->about);
+					return 0;
+				}
+			return c->raw(argc - 1 - words, argv + 1 + words);
+		}
 		struct opts o;
 		if (parse(argc - 1 - words, argv + 1 + words, c->name, c->allowed, &o) != 0)
 			return 2;
@@ -463,7 +490,8 @@ int main(int argc, char **argv)
 		}
 		return c->run(&o);
 	}
-	if (strcmp(argv[1], "user") == 0 || strcmp(argv[1], "audit") == 0) {
+	if (strcmp(argv[1], "user") == 0 || strcmp(argv[1], "audit") == 0 || strcmp(argv[1], "import") == 0 ||
+	    strcmp(argv[1], "person") == 0) {
 		fprintf(stderr, "safehub %s: say which: ", argv[1]);
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			if (strncmp(commands[i].name, argv[1], strlen(argv[1])) == 0 && commands[i].name[strlen(argv[1])] == ' ')

@@ -1,0 +1,14 @@
+/*
+ * cmd_import.c - see cmd.h. First version: not yet available; its slice replaces this.
+ */
+#include "cmd.h"
+
+#include <stdio.h>
+
+int cmd_import_missing(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "safehub: this command is not available yet\n");
+	return 1;
+}

@@ -1,0 +1,22 @@
+/*
+ * cmd_person.c - see cmd.h. First version: not yet available; its slice replaces this.
+ */
+#include "cmd.h"
+
+#include <stdio.h>
+
+int cmd_person_merge(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "safehub: this command is not available yet\n");
+	return 1;
+}
+
+int cmd_person_unmerge(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "safehub: this command is not available yet\n");
+	return 1;
+}
