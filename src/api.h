@@ -26,6 +26,7 @@ void api_person_views(struct req *rq, struct resp *rs);
 /* api_admin.c */
 void api_audit_list(struct req *rq, struct resp *rs);
 void api_user_list(struct req *rq, struct resp *rs);
+void api_team_list(struct req *rq, struct resp *rs);
 
 /* api_config.c */
 void api_config_get(struct req *rq, struct resp *rs);

@@ -117,3 +117,44 @@ void api_user_list(struct req *rq, struct resp *rs)
 	rs->has_view = true;
 	audit_fill(&rs->view, &rq->session.user, "user.list", "", 0, "ok", "");
 }
+
+/* Order users by team, then display name, for grouping. */
+static int by_team(const void *a, const void *b)
+{
+	const struct user *x = a, *y = b;
+	int c = strcmp(x->team, y->team);
+	return c ? c : strcmp(x->display_name, y->display_name);
+}
+
+/*
+ * GET /api/v1/teams - the teams that cases can be allocated to (every team an active user belongs
+ * to) with their active members, for the allocation and decision forms:
+ * {"items": [{"team", "members": [{"username", "display_name", "role"}]}]}, teams by name.
+ */
+void api_team_list(struct req *rq, struct resp *rs)
+{
+	struct user *users = NULL;
+	int n = 0;
+	if (store_user_list(rq->st, &users, &n) != 0) {
+		resp_problem(rs, 503, "Service unavailable", "The teams could not be read.", NULL);
+		return;
+	}
+	qsort(users, (size_t)n, sizeof *users, by_team);
+	json_t *items = json_array();
+	json_t *members = NULL;
+	const char *team = NULL;
+	for (int i = 0; i < n; i++) {
+		const struct user *u = &users[i];
+		if (u->disabled || !u->team[0])
+			continue;
+		if (!team || strcmp(team, u->team) != 0) {
+			team = u->team;
+			members = json_array();
+			json_array_append_new(items, json_pack("{s:s, s:o}", "team", team, "members", members));
+		}
+		json_array_append_new(members, json_pack("{s:s, s:s, s:s}", "username", u->username, "display_name",
+							 u->display_name, "role", u->role));
+	}
+	free(users);
+	resp_json(rs, 200, json_pack("{s:o}", "items", items));
+}

@@ -29,6 +29,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/persons/{id}/views", PERM_PERSON_READ, api_person_views, 0 },
 	{ "GET", "/api/v1/audit", PERM_AUDIT_READ, api_audit_list, 0 },
 	{ "GET", "/api/v1/users", PERM_USER_ADMIN, api_user_list, 0 },
+	{ "GET", "/api/v1/teams", PERM_CASE_READ, api_team_list, 0 },
 
 	/* Configuration (api_config.c) */
 	{ "GET", "/api/v1/config", PERM_CONFIG_READ, api_config_get, 0 },

@@ -176,7 +176,8 @@ test('manager: daily list, record and decide a referral, the case, an assessment
   await page.check('input[name="outcome"][value="allocate"]');
   await page.fill('#rationale', 'Indicators of sexual exploitation and repeat missing episodes. Allocate for assessment and a PTAC.');
   assert.equal(await page.inputValue('#team'), 'Phoenix');
-  await page.fill('#worker', 'practitioner');
+  assert.ok((await page.locator('#worker option').allInnerTexts()).includes('Pat Practitioner (Phoenix)'));
+  await page.selectOption('#worker', 'practitioner');
   await page.click('#save-decision');
   await page.locator('#case-link').waitFor();
   assert.match(await page.locator('.govuk-notification-banner').innerText(), /a case has been opened/);

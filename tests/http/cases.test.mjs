@@ -5,7 +5,7 @@
 // a referral, then a manager's decision "allocate".
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedIn } from '../lib/server.mjs';
+import { startServer, signedIn, cli } from '../lib/server.mjs';
 import { assertProblem, fieldErrors, personBody, show, sqlite, waitFor } from '../lib/helpers.mjs';
 
 let server;
@@ -680,5 +680,36 @@ describe('closure', () => {
     assert.deepEqual(after.contacts, []);
     assert.equal(after.flags.length, 1);
     assert.equal(after.flags[0].removed_at, null);
+  });
+});
+
+describe('the teams a case can be allocated to', () => {
+  it('lists every team of an active user with its members; disabled users and users without a team are left out', async () => {
+    const r = await c.manager.req('GET', '/api/v1/teams');
+    assert.equal(r.status, 200, show(r));
+    const teams = Object.fromEntries(r.body.items.map((t) => [t.team, t.members.map((m) => m.username)]));
+    assert.ok(teams.Phoenix.includes('practitioner'), show(r));
+    assert.ok(teams['Missing from Home'].includes('practitioner2'), show(r));
+    assert.ok(!r.body.items.some((t) => t.team === ''), 'no empty team');
+    const names = r.body.items.map((t) => t.team);
+    assert.deepEqual(names, [...names].sort(), 'teams by name');
+    const m = r.body.items.find((t) => t.team === 'Phoenix').members.find((x) => x.username === 'practitioner');
+    assert.deepEqual(Object.keys(m).sort(), ['display_name', 'role', 'username']);
+    // A user added to a new team, then disabled, comes and goes.
+    const add = cli(['user', 'add', '--db', server.db, '--username', 'tmp.teams', '--role', 'practitioner', '--team', 'Orion'], 'correct-horse-battery-9\n');
+    assert.equal(add.status, 0, add.stderr);
+    let t = await c.manager.req('GET', '/api/v1/teams');
+    assert.deepEqual(t.body.items.find((x) => x.team === 'Orion').members.map((x) => x.username), ['tmp.teams']);
+    const dis = cli(['user', 'disable', '--db', server.db, '--username', 'tmp.teams']);
+    assert.equal(dis.status, 0, dis.stderr);
+    t = await c.manager.req('GET', '/api/v1/teams');
+    assert.ok(!t.body.items.some((x) => x.team === 'Orion'), show(t));
+  });
+
+  it('is for those who read cases: board 403, signed out 401', async () => {
+    const board = await signedIn(server.url, 'board');
+    assert.equal((await board.req('GET', '/api/v1/teams')).status, 403);
+    const res = await fetch(`${server.url}/api/v1/teams`);
+    assert.equal(res.status, 401);
   });
 });

@@ -22,6 +22,29 @@ export function config() {
   return api('GET', '/api/v1/config');
 }
 
+// The teams cases can be allocated to, with their members (GET /api/v1/teams).
+export function teams() {
+  return api('GET', '/api/v1/teams');
+}
+
+// Options for a team select: every team, plus keep (the record's team) when it has no members now.
+export function teamOptions(t, keep) {
+  const names = ((t && t.items) || []).map((x) => x.team);
+  if (keep && !names.includes(keep)) names.push(keep);
+  return [{ value: '', text: 'Choose a team' }].concat(names.map((n) => ({ value: n, text: n })));
+}
+
+// Options for a worker select: "not allocated", then each team's members as "Name (Team)".
+// The server checks the worker belongs to the chosen team.
+export function workerOptions(t, keep) {
+  const opts = [{ value: '', text: 'Not allocated yet' }];
+  for (const team of (t && t.items) || []) {
+    for (const m of team.members) opts.push({ value: m.username, text: `${m.display_name} (${team.team})` });
+  }
+  if (keep && !opts.some((o) => o.value === keep)) opts.push({ value: keep, text: keep });
+  return opts;
+}
+
 // The options of a config list for a select, radios or checkboxes: active items only, plus
 // keep (a code already on the record) even when it has been retired.
 export function options(list, keep) {

@@ -12,7 +12,9 @@ import {
 import { api } from '../api.js';
 import { formatDate, formatDateTime, fullName } from '../format.js';
 import { formPage } from '../form-page.js';
-import { config, options, labels } from '../casework.js';
+import {
+  config, options, labels, teams, teamOptions, workerOptions,
+} from '../casework.js';
 
 const SCORES = [
   { value: '1', text: '1 – not at all' },
@@ -177,7 +179,7 @@ const FORMS = {
     send: (b) => api('PUT', `/api/v1/cases/${c.id}`, b),
   }),
 
-  allocation: (c) => ({
+  allocation: (c, cfg, ctx, t) => ({
     title: 'Reallocate the case',
     submitText: 'Reallocate',
     saved: 'Case reallocated',
@@ -187,9 +189,9 @@ const FORMS = {
       { key: 'Worker now', value: c.worker ? (c.worker.display_name || c.worker.username) : 'Not allocated' },
     ]),
     fields: [
-      { type: 'text', name: 'team', label: 'Team', value: c.team || '', width: 20, errorLabel: 'the team' },
-      { type: 'text', name: 'worker', label: 'Worker (optional)', errorLabel: 'the worker', value: c.worker ? c.worker.username : '', width: 20, spellcheck: 'false',
-        hint: 'Their safehub username, for example practitioner. Leave it empty to leave the case unallocated in the team.' },
+      { type: 'select', name: 'team', label: 'Team', value: c.team || '', errorLabel: 'the team', options: teamOptions(t, c.team) },
+      { type: 'select', name: 'worker', label: 'Worker (optional)', errorLabel: 'the worker', value: c.worker ? c.worker.username : '',
+        hint: 'Someone in the chosen team. Leave it as not allocated to hold the case in the team.', options: workerOptions(t, c.worker && c.worker.username) },
       { type: 'textarea', name: 'reason', label: 'Reason (optional)', rows: 3 },
     ],
     body: (v) => {
@@ -226,9 +228,10 @@ const FORMS = {
 
 export async function render(ctx) {
   const id = ctx.params[0];
-  const [c, cfg] = await Promise.all([api('GET', `/api/v1/cases/${id}`), config()]);
+  const [c, cfg, t] = await Promise.all([api('GET', `/api/v1/cases/${id}`), config(),
+    ctx.mode === 'allocation' ? teams() : null]);
   const make = FORMS[ctx.mode];
-  const spec = make ? make(c, cfg, ctx) : null;
+  const spec = make ? make(c, cfg, ctx, t) : null;
   const back = `/cases/${c.id}`;
   if (!spec) {
     return { title: 'Not found', node: [pageHeading('Not found'), h('p', { class: 'govuk-body' }, link(back, 'Back to the case'))] };

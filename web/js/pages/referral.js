@@ -11,7 +11,7 @@ import { api } from '../api.js';
 import { formatDateTime, fullName } from '../format.js';
 import { formPage } from '../form-page.js';
 import {
-  config, labels, bulletList, timeLeft, hoursUntil, CAN_DECIDE,
+  config, labels, bulletList, timeLeft, hoursUntil, CAN_DECIDE, teams, teamOptions, workerOptions,
 } from '../casework.js';
 
 function subjectName(r) {
@@ -68,6 +68,7 @@ function details(r, cfg) {
 export async function render(ctx) {
   const id = ctx.params[0];
   const [r, cfg] = await Promise.all([api('GET', `/api/v1/referrals/${id}`), config()]);
+  const t = r.status === 'awaiting_decision' && CAN_DECIDE.includes(ctx.user.role) ? await teams() : null;
   const awaiting = r.status === 'awaiting_decision';
   const caption = subjectName(r);
 
@@ -102,10 +103,10 @@ export async function render(ctx) {
         hint: 'Why this outcome: the risks and strengths you weighed, and what happens next' },
       { type: 'datetime', name: 'decided_at', label: 'When was the decision made?', value: 'now', errorLabel: 'when the decision was made' },
       { type: 'heading', text: 'If the outcome opens a case' },
-      { type: 'text', name: 'team', label: 'Team', value: ctx.user.team || '', width: 20, errorLabel: 'the team',
+      { type: 'select', name: 'team', label: 'Team', value: ctx.user.team || '', errorLabel: 'the team', options: teamOptions(t),
         hint: 'The team that will hold the case. Only used when the outcome opens a case.' },
-      { type: 'text', name: 'worker', label: 'Allocated worker (optional)', width: 20, spellcheck: 'false', errorLabel: 'the worker',
-        hint: 'Their safehub username, for example practitioner. Leave it empty to allocate a worker later.' },
+      { type: 'select', name: 'worker', label: 'Allocated worker (optional)', errorLabel: 'the worker', options: workerOptions(t),
+        hint: 'Someone in the chosen team. Leave it as not allocated to allocate a worker later.' },
     ],
     body: (v) => {
       const b = { version: r.version, outcome: v.outcome, rationale: v.rationale };
