@@ -17,7 +17,7 @@
 static const char *const person_fields[] = {
 	"id", "version", "given_name", "family_name", "aliases", "dob", "dob_estimated", "age", "is_child",
 	"sex", "gender", "ethnicity", "identifiers", "addresses", "phones", "notes", "restricted",
-	"restricted_to", "created_at", "created_by", "updated_at", "updated_by", NULL
+	"restricted_to", "created_at", "created_by", "updated_at", "updated_by", "merged_into", NULL
 };
 static const char *const identifier_fields[] = { "nhs_number", "upn", "police_ref", "la_id", NULL };
 static const char *const address_fields[] = { "line1", "line2", "town", "postcode", "current", NULL };
@@ -224,6 +224,7 @@ json_t *api_person_json(const struct person *p)
 	json_object_set_new(o, "created_by", json_string(p->created_by));
 	json_object_set_new(o, "updated_at", jv_time(p->updated_at));
 	json_object_set_new(o, "updated_by", json_string(p->updated_by));
+	json_object_set_new(o, "merged_into", p->merged_into ? json_integer(p->merged_into) : json_null());
 	return o;
 }
 

@@ -82,6 +82,10 @@ void dashboard_link(char *out, size_t cap, const char *subject_type, int64_t sub
 {
 	if (subject_type && strcmp(subject_type, "referral") == 0 && subject_id > 0)
 		snprintf(out, cap, "/referrals/%" PRId64, subject_id);
+	else if (subject_type && strcmp(subject_type, "missing_episode") == 0 && subject_id > 0)
+		snprintf(out, cap, "/missing/%" PRId64, subject_id); /* an RHI due: the episode's page */
+	else if (subject_type && strcmp(subject_type, "person") == 0 && subject_id > 0)
+		snprintf(out, cap, "/persons/%" PRId64, subject_id); /* a repeat-missing intervention task */
 	else if (case_id > 0)
 		snprintf(out, cap, "/cases/%" PRId64, case_id);
 	else if (person_id > 0)

@@ -1,7 +1,8 @@
 /*
  * meeting.c - the rules of meetings and actions. See meeting.h.
  * Owns: who may record a meeting on which case, the PTAC clocks, the audit entries
- * meeting.create and action.update. Must not touch: HTTP, jansson, SQL text.
+ * meeting.create and action.update. A meeting for a person also stops their repeat-missing
+ * intervention task (missing_meeting_held, missing.h). Must not touch: HTTP, jansson, SQL text.
  */
 #include "meeting.h"
 
@@ -12,6 +13,7 @@
 
 #include "audit.h"
 #include "clock.h"
+#include "missing.h"
 #include "person.h"
 #include "store.h"
 #include "store_meeting.h"
@@ -112,6 +114,9 @@ enum meeting_status meeting_create(struct store *st, const struct user *by, stru
 	for (int i = 0; i < m->n_actions; i++)
 		snprintf(m->actions[i].updated_by, sizeof m->actions[i].updated_by, "%s", by->username);
 	if (m->case_id > 0 && strcmp(m->type, MEETING_PTAC) == 0 && ptac_clocks(st, &c, m->held_at) != 0)
+		return MEETING_ERROR;
+	/* Any meeting for the child (or on their case) is the repeat-missing intervention meeting. */
+	if (missing_meeting_held(st, m->person_id, m->held_at) != 0)
 		return MEETING_ERROR;
 	char detail[160];
 	snprintf(detail, sizeof detail, "type %s; case %" PRId64 "; person %" PRId64 "; %d attendees; %d actions",

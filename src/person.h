@@ -36,6 +36,7 @@ struct person_address {
 struct person {
 	int64_t id;                  /* persons.id; 0 before it is stored */
 	int64_t version;             /* optimistic-concurrency version; starts at 1 */
+	int64_t merged_into;         /* read only: the person this one was merged into (merge.h), 0 when not merged */
 	char given_name[401];
 	char family_name[401];
 	char aliases[PERSON_ALIASES_MAX][801];

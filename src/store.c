@@ -79,7 +79,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_GET] = "SELECT p.id, p.version, p.given_name, p.family_name, p.aliases, coalesce(p.dob, ''),"
 			 " p.dob_estimated, p.sex, p.gender, coalesce(p.ethnicity, ''), coalesce(p.nhs_number, ''),"
 			 " coalesce(p.upn, ''), coalesce(p.police_ref, ''), coalesce(p.la_id, ''), p.addresses,"
-			 " p.phones, p.notes, p.restricted, p.created_at, cu.username, p.updated_at, uu.username"
+			 " p.phones, p.notes, p.restricted, p.created_at, cu.username, p.updated_at, uu.username,"
+			 " coalesce(p.merged_into, 0)"
 			 " FROM persons p JOIN users cu ON cu.id = p.created_by JOIN users uu ON uu.id = p.updated_by"
 			 " WHERE p.id = ?1",
 	[S_PERSON_UPDATE] = "UPDATE persons SET given_name = ?1, family_name = ?2, aliases = ?3,"
@@ -985,6 +986,7 @@ int store_person_get(struct store *st, int64_t id, struct person *p)
 	col_copy(s, 19, p->created_by, sizeof p->created_by);
 	p->updated_at = sqlite3_column_int64(s, 20);
 	col_copy(s, 21, p->updated_by, sizeof p->updated_by);
+	p->merged_into = sqlite3_column_int64(s, 22);
 	sqlite3_reset(s);
 	if (p->restricted) {
 		s = stmt(st, S_PERSON_ACCESS_LIST);
@@ -1073,7 +1075,7 @@ int store_person_search(struct store *st, const struct person_query *q, int64_t 
 	char sql[2048];
 	snprintf(sql, sizeof sql,
 		 "SELECT p.id, p.given_name, p.family_name, p.aliases, coalesce(p.dob, ''), p.sex,"
-		 " coalesce(p.postcode, ''), count(*) OVER () FROM %s WHERE 1%s%s%s"
+		 " coalesce(p.postcode, ''), count(*) OVER () FROM %s WHERE p.merged_into IS NULL%s%s%s"
 		 " AND (p.restricted = 0 OR EXISTS (SELECT 1 FROM person_access a WHERE a.person_id = p.id"
 		 " AND a.user_id = ?4)) ORDER BY %s LIMIT ?5 OFFSET ?6",
 		 by_name ? "person_names n JOIN persons p ON p.id = n.rowid" : "persons p",

@@ -36,13 +36,21 @@ static void test_table(void **state)
 		bool signed_in, person_read, person_write, audit_read, user_admin;
 		bool config_read, config_admin, referral_write, referral_decide, case_read, case_write, case_manage,
 			daily;
+		/* issues 4 and 5 */
+		bool missing_read, missing_write, missing_reopen, dash_missing, import, export, merge, review;
 	} want[] = {
-		{ "admin", true, false, false, true, true, true, true, false, false, false, false, false, false },
-		{ "manager", true, true, true, false, false, true, false, true, true, true, true, true, true },
-		{ "practitioner", true, true, true, false, false, true, false, true, false, true, true, false, true },
-		{ "analyst", true, true, false, false, false, true, false, false, false, true, false, false, false },
-		{ "police_intel", true, true, true, false, false, true, false, true, false, true, false, false, true },
-		{ "board", true, false, false, false, false, true, false, false, false, false, false, false, false },
+		{ "admin", true, false, false, true, true, true, true, false, false, false, false, false, false,
+		  false, false, false, false, false, false, false, false },
+		{ "manager", true, true, true, false, false, true, false, true, true, true, true, true, true,
+		  true, true, true, true, true, true, true, true },
+		{ "practitioner", true, true, true, false, false, true, false, true, false, true, true, false, true,
+		  true, true, false, true, false, false, false, true },
+		{ "analyst", true, true, false, false, false, true, false, false, false, true, false, false, false,
+		  true, false, false, true, false, true, false, false },
+		{ "police_intel", true, true, true, false, false, true, false, true, false, true, false, false, true,
+		  true, true, false, true, true, false, false, true },
+		{ "board", true, false, false, false, false, true, false, false, false, false, false, false, false,
+		  false, false, false, false, false, false, false, false },
 	};
 	assert_int_equal(policy_role_count, 6);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -60,9 +68,17 @@ static void test_table(void **state)
 		assert_int_equal(policy_allows(want[i].role, PERM_CASE_WRITE), want[i].case_write);
 		assert_int_equal(policy_allows(want[i].role, PERM_CASE_MANAGE), want[i].case_manage);
 		assert_int_equal(policy_allows(want[i].role, PERM_DASHBOARD_DAILY), want[i].daily);
+		assert_int_equal(policy_allows(want[i].role, PERM_MISSING_READ), want[i].missing_read);
+		assert_int_equal(policy_allows(want[i].role, PERM_MISSING_WRITE), want[i].missing_write);
+		assert_int_equal(policy_allows(want[i].role, PERM_MISSING_REOPEN), want[i].missing_reopen);
+		assert_int_equal(policy_allows(want[i].role, PERM_DASHBOARD_MISSING), want[i].dash_missing);
+		assert_int_equal(policy_allows(want[i].role, PERM_IMPORT_RUN), want[i].import);
+		assert_int_equal(policy_allows(want[i].role, PERM_EXPORT_RUN), want[i].export);
+		assert_int_equal(policy_allows(want[i].role, PERM_PERSON_MERGE), want[i].merge);
+		assert_int_equal(policy_allows(want[i].role, PERM_MATCH_REVIEW), want[i].review);
 	}
 	/* Every permission is in the table: a new one must be added to this test. */
-	assert_int_equal(PERM_COUNT, 14);
+	assert_int_equal(PERM_COUNT, 22);
 }
 
 static void test_writers_can_read(void **state)
