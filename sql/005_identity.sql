@@ -36,3 +36,6 @@ CREATE TABLE match_reviews (
   version       INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX match_reviews_pending ON match_reviews(created_at) WHERE status = 'pending';
+
+-- Intake search's postcode blocking rule (postcode + given-name initial) reads persons by postcode.
+CREATE INDEX persons_postcode ON persons(postcode) WHERE postcode IS NOT NULL;
