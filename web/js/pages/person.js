@@ -19,6 +19,12 @@ const ACTIONS = {
   'person.views': 'Viewed who has seen the record',
   'person.denied': 'Was refused access',
   'person.search': 'Found the record in a search',
+  'person.match': 'Shown as a possible match',
+  'person.merge': 'Merged records',
+  'person.unmerge': 'Undid a merge',
+  'person.merges': 'Viewed the merges',
+  'missing.person': 'Viewed the missing episodes',
+  'missing.repeat': 'Flagged as repeatedly missing',
   ...CASEWORK_ACTIONS,
 };
 
