@@ -1,7 +1,7 @@
 /*
  * demo.c - the demo population: users named after their roles, fictional persons made by
- * fake.c, and (demo_case.c) years of fictional casework about them. Everything here is made
- * up; nothing is real personal data.
+ * fake.c, (demo_case.c) years of fictional casework about them and (demo_missing.c) their
+ * missing episodes. Everything here is made up; nothing is real personal data.
  */
 #include "demo.h"
 
@@ -129,6 +129,28 @@ static int run_casework(struct store *st, const struct demo_options *o, const st
 	return 0;
 }
 
+/* The missing-from-home records of the casework's years (demo_missing.c), and their summary. */
+static int run_missing(struct store *st, const struct demo_options *o, const struct demo_staff *staff)
+{
+	struct demo_missing_options mo = {
+		.years = o->years, .percent = o->missing > 0 ? o->missing : DEMO_MISSING_DEFAULT, .seed = o->seed,
+	};
+	struct demo_missing_stats s;
+	if (demo_missing_run(st, &mo, staff, &s) != 0)
+		return -1;
+	long completed = s.rhi_completed_72h;
+	printf("safehub: missing from home over %d years: %ld episodes of %ld children (%ld looked after at some time),"
+	       " %ld missing now, %ld episodes placed here by other authorities and %ld placed elsewhere, %ld gradings"
+	       " (%ld episodes re-graded), %ld returns; our RHIs: %ld, %ld completed within 72 hours (%.0f%%), %ld late,"
+	       " %ld declined, %ld offered only, %ld not offered; %ld notifications (%ld not acknowledged),"
+	       " %ld repeat-missing flags\n",
+	       o->years, s.episodes, s.children, s.looked_after_children, s.missing_now, s.placed_here, s.placed_elsewhere,
+	       s.gradings, s.regraded, s.returns, s.rhi_ours, completed,
+	       s.rhi_ours ? 100.0 * (double)completed / (double)s.rhi_ours : 0.0, s.rhi_completed_late, s.rhi_declined,
+	       s.rhi_offered_only, s.rhi_not_offered, s.notifications, s.notifications_open, s.flags);
+	return 0;
+}
+
 int demo_run(struct store *st, const struct demo_options *o)
 {
 	char err[256];
@@ -179,6 +201,8 @@ int demo_run(struct store *st, const struct demo_options *o)
 	}
 	if (o->years > 0) {
 		int rc = run_casework(st, o, &staff, today, p);
+		if (rc == 0 && o->missing != DEMO_MISSING_NONE)
+			rc = run_missing(st, o, &staff);
 		free(p);
 		return store_demo_bulk(st, false) == 0 ? rc : -1;
 	}

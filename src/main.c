@@ -305,6 +305,13 @@ static int cmd_demo(struct opts *o)
 		}
 		d.referred = (int)v;
 	}
+	if (opt(o, "missing")) {
+		if (!parse_long(opt(o, "missing"), 0, 100, &v)) {
+			fprintf(stderr, "safehub demo: --missing must be a whole number from 0 to 100 (a percentage)\n");
+			return 2;
+		}
+		d.missing = v ? (int)v : DEMO_MISSING_NONE;
+	}
 	char generated[24];
 	d.password = opt(o, "password");
 	if (d.password) {
@@ -402,7 +409,7 @@ static const char *const o_db[] = { "db", NULL };
 static const char *const o_serve[] = { "db", "listen", "tls-cert", "tls-key", "web", "threads", NULL };
 static const char *const o_user_add[] = { "db", "username", "role", "team", "agency", "name", NULL };
 static const char *const o_user[] = { "db", "username", NULL };
-static const char *const o_demo[] = { "db", "persons", "seed", "password", "years", "referred", NULL };
+static const char *const o_demo[] = { "db", "persons", "seed", "password", "years", "referred", "missing", NULL };
 static const char *const o_backup[] = { "db", "to", NULL };
 static const char *const o_none[] = { NULL };
 
@@ -418,9 +425,10 @@ static const struct command commands[] = {
 	{ "demo extract", "safehub demo extract --out DIR [--persons N] [--seed S]",
 	  "write a noisy multi-agency extract of a fictional population (several agency CSV files with"
 	  " realistic errors, and the truth) for testing record linkage", NULL, NULL, cmd_demo_extract },
-	{ "demo", "safehub demo --db FILE [--persons N] [--seed S] [--password P] [--years 3] [--referred 20]",
+	{ "demo", "safehub demo --db FILE [--persons N] [--seed S] [--password P] [--years 3] [--referred 20] [--missing 21]",
 	  "create or extend a database with fictional persons, one demo user per role, and --years years of"
-	  " casework for about --referred percent of the persons (--years 0: persons only)", o_demo, cmd_demo, NULL },
+	  " casework for about --referred percent of the persons and missing-from-home episodes for about"
+	  " --missing percent of the children (--years 0: persons only; --missing 0: no episodes)", o_demo, cmd_demo, NULL },
 	{ "audit verify", "safehub audit verify --db FILE",
 	  "check the audit trail's hash chain; prints 'ok N entries' or the first bad sequence number", o_db,
 	  cmd_audit_verify, NULL },
