@@ -25,6 +25,15 @@ const ACTIONS = {
   'person.merges': 'Viewed the merges',
   'missing.person': 'Viewed the missing episodes',
   'missing.repeat': 'Flagged as repeatedly missing',
+  'missing.view': 'Viewed a missing episode',
+  'missing.list': 'Listed missing episodes',
+  'missing.create': 'Reported missing',
+  'missing.update': 'Changed a missing episode',
+  'missing.grade': 'Recorded a police risk grading',
+  'missing.return': 'Recorded the return',
+  'missing.reopen': 'Reopened a missing episode',
+  'missing.rhi': 'Recorded the return home interview',
+  'notification.acknowledge': 'Recorded an acknowledgement',
   ...CASEWORK_ACTIONS,
 };
 
