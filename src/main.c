@@ -439,10 +439,12 @@ static const struct command commands[] = {
 	{ "import missing", "safehub import missing --db FILE [--user NAME] FILE.csv",
 	  "import a police extract of missing episodes (columns: docs/import-missing.md); all or nothing", NULL, NULL,
 	  cmd_import_missing },
-	{ "link", "safehub link --left A.csv --right B.csv --out pairs.csv [--map FIELD=COLUMN ...] [--threshold P]",
+	{ "link", "safehub link --left A.csv --right B.csv --out pairs.csv [--map FIELD=COLUMN ...] [--threshold P]"
+	  " [--threads N] [--no-train] [--verbose] [--quiet]",
 	  "write the pairs of records of two CSV files that are probably the same person (docs/matching.md)", NULL,
 	  NULL, cmd_link },
-	{ "dedupe", "safehub dedupe --in A.csv --out clusters.csv [--map FIELD=COLUMN ...] [--threshold P]",
+	{ "dedupe", "safehub dedupe --in A.csv --out clusters.csv [--map FIELD=COLUMN ...] [--threshold P]"
+	  " [--threads N] [--no-train] [--verbose] [--quiet]",
 	  "group the records of a CSV file that are probably the same person (docs/matching.md)", NULL, NULL,
 	  cmd_dedupe },
 	{ "person merge", "safehub person merge --db FILE --user NAME --reason TEXT A B",
