@@ -114,3 +114,6 @@ NGX
 else
   echo "== 5. nginx is not installed: skipped (make bench installs it)"
 fi
+
+# 6. The MFH dashboard against PostgreSQL 15 over the same rows (its own data; BENCH_MFH=0 skips it).
+if [ "${BENCH_MFH:-1}" = 1 ]; then echo; echo "== 6. MFH dashboard (bench/mfh.sh)"; "$here/mfh.sh" "$bin"; fi

@@ -7,7 +7,7 @@
 #ifndef SAFEHUB_CMD_H
 #define SAFEHUB_CMD_H
 
-/* cmd_import.c: safehub import missing --db FILE [--user NAME] FILE.csv */
+/* cmd_import.c: safehub import missing --db FILE --user NAME FILE.csv */
 int cmd_import_missing(int argc, char **argv);
 
 /* cmd_match.c: safehub link ... and safehub dedupe ... (docs/matching.md) */

@@ -1,30 +1,575 @@
 /*
- * identity.c - who an incoming record is about (identity.h). First version: nobody is matched
- * (every record is new); the identity slice replaces it.
+ * identity.c - who an incoming record is about (identity.h, identity_search.h) and the review
+ * queue of rows nobody could decide (identity_review.h).
+ *
+ * Candidates come from the person index by several blocking rules, whose union is scored:
+ *   1. NHS number exact;
+ *   2. date of birth exact, and with day and month swapped (03/07 written for 07/03);
+ *   3. family name (folded, every word) with the year of birth;
+ *   4. postcode with the given name's initial;
+ *   5. any word of the names in the full-text name index (given, family and alias names).
+ * Each rule brings at most IDENTITY_BLOCK_LIMIT persons; merged persons never come. Every
+ * candidate is scored by the match engine's default model (match.h) under its own names, each
+ * of its aliases and (when the record has another identifier) each of its identifiers (UPN,
+ * police reference, LA id), keeping the best: a child known as "Kay" matches a record of "Kay".
+ * Owns: the blocking keys, the ranking, the outcome against the thresholds, the queue's rules.
+ * Must not touch: HTTP, SQL text (store_identity.c).
  */
 #include "identity.h"
 
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "audit.h"
+#include "identity_review.h"
+#include "identity_search.h"
+#include "import_missing.h"
+#include "person.h"
+#include "settings.h"
+#include "store.h"
+#include "store_identity.h"
+#include "valid.h"
+
+#define RESOLVE_FLOOR 0.05       /* candidates below this are not worth a reviewer's time */
+#define NAME_WORDS_MAX 12        /* name words the full-text rule looks for */
+
+/* ---- blocking ---- */
+
+/* The person ids found so far (duplicates are removed before scoring). */
+struct idset {
+	int64_t *ids;
+	size_t n, cap;
+	bool oom;          /* an id could not be kept: the search fails rather than miss someone */
+};
+
+static int idset_add(void *ctx, int64_t id)
+{
+	struct idset *s = ctx;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		int64_t *ids = realloc(s->ids, cap * sizeof *ids);
+		if (!ids) {
+			s->oom = true;
+			return -1;
+		}
+		s->ids = ids;
+		s->cap = cap;
+	}
+	s->ids[s->n++] = id;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Sort and remove duplicates. */
+static void idset_unique(struct idset *s)
+{
+	if (!s->n)
+		return;
+	qsort(s->ids, s->n, sizeof s->ids[0], cmp_id);
+	size_t k = 1;
+	for (size_t i = 1; i < s->n; i++)
+		if (s->ids[i] != s->ids[k - 1])
+			s->ids[k++] = s->ids[i];
+	s->n = k;
+}
+
+/* The 10 digits of an NHS number written with spaces or hyphens, or "" (check digit not required:
+ * a number one digit off still finds nobody, but does no harm). */
+static void nhs_digits(const char *in, char out[11])
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (const char *c = in ? in : ""; *c; c++) {
+		if (*c == ' ' || *c == '-')
+			continue;
+		if (*c < '0' || *c > '9' || n == 10)
+			return;
+		out[n++] = *c;
+	}
+	out[n] = 0;
+	if (n != 10)
+		out[0] = 0;
+}
+
+/* The date with day and month swapped, when that is another date (day 1-12, not equal to the
+ * month: the new day is the old month, 1-12, which every month has); else "". */
+static void dob_swapped(const char *dob, char out[11])
+{
+	struct valid_date d;
+	out[0] = 0;
+	if (!dob || !valid_parse_date(dob, &d) || d.day == d.month || d.day > 12)
+		return;
+	struct valid_date s = { d.year, d.day, d.month };
+	valid_format_date(&s, out);
+}
+
+/* Split folded text into its words (pointers into text, which is modified). */
+static int words_of(char *text, const char **words, int max)
+{
+	int n = 0;
+	for (char *w = text; *w && n < max;) {
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			break;
+		char *end = strchr(w, ' ');
+		if (end)
+			*end = 0;
+		words[n++] = w;
+		if (!end)
+			break;
+		w = end + 1;
+	}
+	return n;
+}
+
+/* Run every blocking rule for `in`, collecting ids into *s. 0 or -1. */
+static int block(struct store *st, const struct match_input *in, struct idset *s)
+{
+	const int lim = IDENTITY_BLOCK_LIMIT;
+	char nhs[11], dob[11] = "", swapped[11], pc[9];
+	nhs_digits(in->nhs_number, nhs);
+	if (nhs[0] && store_identity_by_nhs(st, nhs, lim, idset_add, s) != 0)
+		return -1;
+	struct valid_date d;
+	if (in->dob && valid_parse_date(in->dob, &d))
+		snprintf(dob, sizeof dob, "%s", in->dob);
+	if (dob[0] && store_identity_by_dob(st, dob, lim, idset_add, s) != 0)
+		return -1;
+	dob_swapped(dob, swapped);
+	if (swapped[0] && store_identity_by_dob(st, swapped, lim, idset_add, s) != 0)
+		return -1;
+
+	char family[401] = "", given[401] = "";
+	valid_fold(in->family_name ? in->family_name : "", family, sizeof family);
+	valid_fold(in->given_name ? in->given_name : "", given, sizeof given);
+	if (family[0] && dob[0]) {
+		char year[5];
+		memcpy(year, dob, 4);
+		year[4] = 0;
+		if (store_identity_by_family_year(st, family, year, lim, idset_add, s) != 0)
+			return -1;
+	}
+	if (given[0] && in->postcode && valid_postcode(in->postcode, pc) &&
+	    store_identity_by_postcode_initial(st, pc, given[0], lim, idset_add, s) != 0)
+		return -1;
+
+	/* Names: every folded word of either name, so names swapped between the fields still meet. */
+	char both[804];
+	snprintf(both, sizeof both, "%s %s", given, family);
+	const char *words[NAME_WORDS_MAX];
+	int n = words_of(both, words, NAME_WORDS_MAX);
+	if (n && store_identity_by_names(st, words, n, lim, idset_add, s) != 0)
+		return -1;
+	if (s->oom)
+		return -1;
+	idset_unique(s);
+	return 0;
+}
+
+/* ---- scoring ---- */
+
+/*
+ * The best score of record `in` against person p under its names and aliases (and, when `in`
+ * has another identifier, each of p's identifiers). why gets the reasons of the best.
+ */
+static double score_person(const struct match_input *in, const struct identity_person *p, struct match_explain *why)
+{
+	const struct match_model *m = match_model_default();
+	struct match_input b = {
+		.given_name = p->given_name, .family_name = p->family_name, .dob = p->dob,
+		.sex = strcmp(p->sex, "unknown") ? p->sex : "", /* not known is no evidence either way */
+		.postcode = p->postcode, .address = p->address, .locality = p->locality, .nhs_number = p->nhs_number,
+	};
+	const char *ids[3] = { p->upn, p->police_ref, p->la_id };
+	int n_ids = 0;
+	const char *id_list[3];
+	if (in->other_id && in->other_id[0])
+		for (int i = 0; i < 3; i++)
+			if (ids[i][0])
+				id_list[n_ids++] = ids[i];
+	double best = -1;
+	struct match_explain ex;
+	for (int a = -1; a < p->n_aliases; a++) {
+		char given[801], family[801];
+		if (a < 0) {
+			b.given_name = p->given_name;
+			b.family_name = p->family_name;
+		} else {
+			/* "Kayley Smith": given "Kayley", family "Smith"; "Kay": the given name alone. */
+			snprintf(given, sizeof given, "%s", p->aliases[a]);
+			char *sp = strrchr(given, ' ');
+			if (sp) {
+				*sp = 0;
+				snprintf(family, sizeof family, "%s", sp + 1);
+			} else {
+				snprintf(family, sizeof family, "%s", p->family_name);
+			}
+			b.given_name = given;
+			b.family_name = family;
+		}
+		for (int k = 0; k < (n_ids ? n_ids : 1); k++) {
+			b.other_id = n_ids ? id_list[k] : NULL;
+			double pr = match_score(m, in, &b, &ex);
+			if (pr > best) {
+				best = pr;
+				*why = ex;
+			}
+		}
+	}
+	return best < 0 ? 0 : best;
+}
+
+/* Insert (c, p) into the best-first list out[0..*n) of at most cap. */
+static void rank_insert(struct identity_match *out, int cap, int *n, double pr, const struct identity_person *p,
+			const struct match_explain *why)
+{
+	int at = *n;
+	while (at > 0 && (out[at - 1].c.probability < pr ||
+			  (out[at - 1].c.probability == pr && out[at - 1].p.id > p->id)))
+		at--;
+	if (at >= cap)
+		return;
+	int last = *n < cap ? *n : cap - 1;
+	memmove(&out[at + 1], &out[at], (size_t)(last - at) * sizeof out[0]);
+	out[at].c.person_id = p->id;
+	out[at].c.probability = pr;
+	out[at].c.why = *why;
+	out[at].p = *p;
+	if (*n < cap)
+		(*n)++;
+}
+
+int identity_search(struct store *st, const struct match_input *in, double min_probability, identity_keep_fn keep,
+		    void *ctx, struct identity_match *out, int cap, int *n)
+{
+	*n = 0;
+	if (cap > IDENTITY_SEARCH_MAX)
+		cap = IDENTITY_SEARCH_MAX;
+	if (cap < 1)
+		return 0;
+	struct idset s = { 0 };
+	struct identity_person *p = malloc(sizeof *p);
+	int rc = p ? block(st, in, &s) : -1;
+	for (size_t i = 0; rc == 0 && i < s.n; i++) {
+		int got = store_identity_person(st, s.ids[i], p);
+		if (got == STORE_NOTFOUND)
+			continue;
+		if (got != 0) {
+			rc = -1;
+			break;
+		}
+		if (p->merged_into || (keep && !keep(ctx, p)))
+			continue;
+		struct match_explain why = { 0 };
+		double pr = score_person(in, p, &why);
+		if (pr >= min_probability)
+			rank_insert(out, cap, n, pr, p, &why);
+	}
+	free(p);
+	free(s.ids);
+	if (rc != 0)
+		*n = 0;
+	return rc;
+}
+
+int identity_thresholds(struct store *st, double *link, double *review)
+{
+	return settings_match_thresholds(st, link, review);
+}
+
+int identity_person_get(struct store *st, int64_t id, struct identity_person *out)
+{
+	int rc = store_identity_person(st, id, out);
+	return rc == STORE_NOTFOUND ? 1 : rc;
+}
 
 int identity_resolve(struct store *st, const struct match_input *in, struct identity_result *out)
 {
-	(void)st;
-	(void)in;
 	memset(out, 0, sizeof *out);
 	out->outcome = IDENTITY_NEW;
+	double link, review;
+	if (identity_thresholds(st, &link, &review) != 0)
+		return -1;
+	struct identity_match *m = calloc(IDENTITY_CANDIDATES_MAX, sizeof *m);
+	int n = 0;
+	if (!m || identity_search(st, in, RESOLVE_FLOOR, NULL, NULL, m, IDENTITY_CANDIDATES_MAX, &n) != 0) {
+		free(m);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		out->c[i] = m[i].c;
+	out->n = n;
+	free(m);
+	if (n && out->c[0].probability >= link) {
+		out->outcome = IDENTITY_LINKED;
+		out->person_id = out->c[0].person_id;
+	} else if (n && out->c[0].probability >= review) {
+		out->outcome = IDENTITY_REVIEW;
+	}
 	return 0;
+}
+
+/* ---- the review queue ---- */
+
+void identity_review_free(struct identity_review *r)
+{
+	free(r->row_data);
+	free(r->candidates);
+	r->row_data = r->candidates = NULL;
 }
 
 int identity_queue_review(struct store *st, int64_t import_id, const char *kind, int row_number,
 			  const char *row_json, const struct identity_result *r, int64_t by_user, int64_t *id)
 {
-	(void)st;
-	(void)import_id;
-	(void)kind;
-	(void)row_number;
-	(void)row_json;
-	(void)r;
-	(void)by_user;
 	*id = 0;
-	return -1;
+	if (store_match_review_insert(st, import_id, kind, row_number, row_json, r, store_now(), id) != 0)
+		return -1;
+	struct user u;
+	bool known = by_user > 0 && store_user_by_id(st, by_user, &u) == 0;
+	char detail[128];
+	snprintf(detail, sizeof detail, "%s import %lld row %d: %d candidates", kind, (long long)import_id, row_number,
+		 r->n);
+	struct audit_entry e;
+	audit_fill(&e, known ? &u : NULL, "match.queue", "match_review", *id, "ok", detail);
+	return audit_record(st, &e) == 0 ? 0 : -1;
+}
+
+int identity_review_list(struct store *st, const char *status, int limit, int offset,
+			 int (*fn)(void *ctx, const struct identity_review *r), void *ctx, int64_t *total)
+{
+	return store_match_review_list(st, status, limit, offset, fn, ctx, total);
+}
+
+int identity_review_get(struct store *st, int64_t id, struct identity_review *out)
+{
+	int rc = store_match_review_get(st, id, out);
+	return rc == STORE_NOTFOUND ? 1 : rc;
+}
+
+/* The row's value of the first of `keys` (NULL-terminated) present as a non-empty string, or "". */
+static const char *row_value(json_t *row, const char *const keys[])
+{
+	for (int i = 0; keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(row, keys[i]));
+		if (v && *v)
+			return v;
+	}
+	return "";
+}
+
+/* Copy src trimmed of spaces into out (cap bytes). */
+static void copy_trim(char *out, size_t cap, const char *src)
+{
+	while (*src == ' ')
+		src++;
+	size_t len = strlen(src);
+	while (len && src[len - 1] == ' ')
+		len--;
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, src, len);
+	out[len] = 0;
+}
+
+/* A date of birth as an import row may hold it: what match_parse_dob reads, or D/M/YYYY. */
+static void row_dob(const char *v, char out[11])
+{
+	if (match_parse_dob(v, out) == 0)
+		return;
+	int d, m, y;
+	char tail;
+	out[0] = 0;
+	if (sscanf(v, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3 && y >= 1900) {
+		struct valid_date vd = { y, m, d };
+		char iso[11];
+		valid_format_date(&vd, iso);
+		if (valid_parse_date(iso, &vd))
+			memcpy(out, iso, sizeof iso);
+	}
+}
+
+/*
+ * A new person from the row of review r, the way the import creates one (import_missing.c):
+ * the row's given_name, family_name, dob, sex (F/M/U or the words), address and postcode (the
+ * current address), nhs_number and la_id. Values the import would refuse are left out rather
+ * than refused (the row passed the import's checks when it was queued), except the names.
+ * Returns false with err set when the row lacks a usable name.
+ */
+static bool person_from_row(const struct identity_review *r, struct person *p, char *err, size_t errcap)
+{
+	static const char *const k_given[] = { "given_name", NULL };
+	static const char *const k_family[] = { "family_name", NULL };
+	static const char *const k_dob[] = { "dob", NULL };
+	static const char *const k_sex[] = { "sex", NULL };
+	static const char *const k_postcode[] = { "postcode", NULL };
+	static const char *const k_address[] = { "address", NULL };
+	static const char *const k_town[] = { "locality", "town", NULL };
+	static const char *const k_nhs[] = { "nhs_number", NULL };
+	static const char *const k_la[] = { "la_id", NULL };
+	json_t *row = json_loads(r->row_data ? r->row_data : "{}", 0, NULL);
+	memset(p, 0, sizeof *p);
+	copy_trim(p->given_name, sizeof p->given_name, row_value(row, k_given));
+	copy_trim(p->family_name, sizeof p->family_name, row_value(row, k_family));
+	bool ok = true;
+	if (valid_text(p->given_name, 1, PERSON_NAME_CHARS, false) ||
+	    valid_text(p->family_name, 1, PERSON_NAME_CHARS, false)) {
+		snprintf(err, errcap, "cannot create a person: the row has no usable given name and family name");
+		ok = false;
+		goto out;
+	}
+	row_dob(row_value(row, k_dob), p->dob);
+	char sex[16];
+	copy_trim(sex, sizeof sex, row_value(row, k_sex));
+	for (char *c = sex; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	if (!strcmp(sex, "f") || !strcmp(sex, "female"))
+		snprintf(p->sex, sizeof p->sex, "female");
+	else if (!strcmp(sex, "m") || !strcmp(sex, "male"))
+		snprintf(p->sex, sizeof p->sex, "male");
+	else
+		snprintf(p->sex, sizeof p->sex, "unknown");
+	char nhs[11];
+	if (valid_nhs_number(row_value(row, k_nhs), nhs))
+		snprintf(p->nhs_number, sizeof p->nhs_number, "%s", nhs);
+	copy_trim(p->la_id, sizeof p->la_id, row_value(row, k_la));
+	if (valid_text(p->la_id, 0, PERSON_REF_CHARS, false))
+		p->la_id[0] = 0;
+	char line1[801], pc[9] = "";
+	copy_trim(line1, sizeof line1, row_value(row, k_address));
+	if (valid_text(line1, 0, 200, false))
+		line1[0] = 0;
+	if (!valid_postcode(row_value(row, k_postcode), pc))
+		pc[0] = 0;
+	if (line1[0] || pc[0]) {
+		struct person_address *a = &p->addresses[p->n_addresses++];
+		snprintf(a->line1, sizeof a->line1, "%s", line1);
+		copy_trim(a->town, sizeof a->town, row_value(row, k_town));
+		if (valid_text(a->town, 0, 100, false))
+			a->town[0] = 0;
+		snprintf(a->postcode, sizeof a->postcode, "%s", pc);
+		a->current = true;
+	}
+	if (r->import_id)
+		snprintf(p->notes, sizeof p->notes, "Created from row %d of %s import %lld, decided in the match review queue.",
+			 r->row_number, r->kind, (long long)r->import_id);
+	else
+		snprintf(p->notes, sizeof p->notes, "Created from row %d of a %s import, decided in the match review queue.",
+			 r->row_number, r->kind);
+out:
+	json_decref(row);
+	return ok;
+}
+
+/* Write the row against person_id through the import it came from. */
+static enum identity_status apply_row(struct store *st, const struct user *by, const struct identity_review *r,
+				      int64_t person_id, char *err, size_t errcap)
+{
+	if (strcmp(r->kind, "missing") == 0)
+		return import_missing_apply_review(st, by, r->row_data, person_id, err, errcap) == 0 ? IDENTITY_OK
+												  : IDENTITY_NOT_APPLIED;
+	snprintf(err, errcap, "rows of kind %s cannot be written", r->kind);
+	return IDENTITY_UNKNOWN_KIND;
+}
+
+enum identity_status identity_review_decide(struct store *st, const struct user *by, int64_t id, int64_t version,
+					    enum identity_decision d, int64_t person_id, int64_t *person_out, char *err,
+					    size_t errcap)
+{
+	struct identity_review r = { 0 };
+	struct identity_person *p = NULL;
+	struct person *np = NULL;
+	enum identity_status ret = IDENTITY_FAILED;
+	*person_out = 0;
+	err[0] = 0;
+	int rc = identity_review_get(st, id, &r);
+	if (rc != 0) {
+		ret = rc == 1 ? IDENTITY_NOT_FOUND : IDENTITY_FAILED;
+		goto out;
+	}
+	if (strcmp(r.status, "pending") != 0) {
+		ret = IDENTITY_DECIDED;
+		goto out;
+	}
+	if (r.version != version) {
+		ret = IDENTITY_STALE;
+		goto out;
+	}
+	const char *status = "dismissed";
+	if (d == IDENTITY_DECIDE_LINK) {
+		p = malloc(sizeof *p);
+		if (!p)
+			goto out;
+		rc = identity_person_get(st, person_id, p);
+		if (rc != 0) {
+			ret = rc == 1 ? IDENTITY_NO_PERSON : IDENTITY_FAILED;
+			goto out;
+		}
+		if (p->merged_into) {
+			snprintf(err, errcap, "was merged into person %lld: choose that person", (long long)p->merged_into);
+			ret = IDENTITY_MERGED;
+			goto out;
+		}
+		if (!person_may_access(st, by, person_id, p->restricted)) {
+			ret = IDENTITY_DENIED;
+			goto out;
+		}
+		if ((ret = apply_row(st, by, &r, person_id, err, errcap)) != IDENTITY_OK)
+			goto out;
+		status = "linked";
+	} else if (d == IDENTITY_DECIDE_NEW) {
+		if (strcmp(r.kind, "missing") != 0) {
+			snprintf(err, errcap, "rows of kind %s cannot be written", r.kind);
+			ret = IDENTITY_UNKNOWN_KIND;
+			goto out;
+		}
+		np = malloc(sizeof *np);
+		if (!np)
+			goto out;
+		if (!person_from_row(&r, np, err, errcap)) {
+			ret = IDENTITY_BAD_ROW;
+			goto out;
+		}
+		char perr[256];
+		if (person_create(st, by, np, perr, sizeof perr) != PERSON_OK) {
+			ret = IDENTITY_FAILED;
+			goto out;
+		}
+		person_id = np->id;
+		if ((ret = apply_row(st, by, &r, person_id, err, errcap)) != IDENTITY_OK)
+			goto out;
+		status = "created";
+	} else {
+		person_id = 0;
+	}
+	ret = IDENTITY_FAILED;
+	rc = store_match_review_decide(st, id, version, status, person_id, by->id, store_now());
+	if (rc != 0) {
+		ret = rc == STORE_CONFLICT ? IDENTITY_STALE : IDENTITY_FAILED;
+		goto out;
+	}
+	char detail[96];
+	if (person_id)
+		snprintf(detail, sizeof detail, "%s: person %lld", status, (long long)person_id);
+	else
+		snprintf(detail, sizeof detail, "%s", status);
+	struct audit_entry e;
+	audit_fill(&e, by, "match.decide", "match_review", id, "ok", detail);
+	if (audit_record(st, &e) != 0)
+		goto out;
+	*person_out = person_id;
+	ret = IDENTITY_OK;
+out:
+	identity_review_free(&r);
+	free(p);
+	free(np);
+	return ret;
 }

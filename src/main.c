@@ -436,7 +436,7 @@ static const struct command commands[] = {
 	  o_backup, cmd_backup, NULL },
 	{ "routes", "safehub routes", "print the API route table with the roles each route allows (JSON lines)", o_none,
 	  cmd_routes, NULL },
-	{ "import missing", "safehub import missing --db FILE [--user NAME] FILE.csv",
+	{ "import missing", "safehub import missing --db FILE --user NAME FILE.csv",
 	  "import a police extract of missing episodes (columns: docs/import-missing.md); all or nothing", NULL, NULL,
 	  cmd_import_missing },
 	{ "link", "safehub link --left A.csv --right B.csv --out pairs.csv [--map FIELD=COLUMN ...] [--threshold P]"

@@ -3,6 +3,10 @@
 // server's 422 errors beside the fields they name (and an error summary linking to each), or
 // with another address added, without losing anything typed. A 409 means someone else saved
 // first: nothing was changed, and the user is offered the latest version.
+// Adding a person: the first "Save person" looks for persons already known who may be this one
+// (intake-matches.js, "Is this someone we know?") and shows them above the form; the user opens
+// one of them, or creates the new person with "None of these, create a new person" (or by
+// saving again). Changing the names, date of birth, sex, postcode or NHS number looks again.
 
 import { initAll } from '/govuk/govuk-frontend.min.js';
 import { h, replace } from '../dom.js';
@@ -15,6 +19,7 @@ import {
   readDate, dateParts, val, raw, radioValue, checked,
 } from '../forms.js';
 import { fullName, lines } from '../format.js';
+import { findMatches, matchQuery, matchesPanel } from '../intake-matches.js';
 
 const MAX_ADDRESSES = 10;
 
@@ -117,6 +122,15 @@ function toPayload(model, dob, record) {
   return { body, addressIndex };
 }
 
+// What intake search looks for, from the model and the date of birth read from the form.
+function matchFields(model, dob) {
+  const current = model.addresses.find((a) => a.current && a.postcode) || model.addresses.find((a) => a.postcode);
+  return {
+    given_name: model.given_name, family_name: model.family_name, dob: dob || '', sex: model.sex,
+    postcode: current ? current.postcode : '', nhs_number: model.nhs_number,
+  };
+}
+
 function capitalise(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
 
 // The server's message for a field ("must be a 10-digit NHS number with a valid check digit",
@@ -191,6 +205,9 @@ export async function render(ctx) {
   // Not the name: titles are kept in the browser's history, and names are sensitive.
   const title = editing ? 'Edit person record' : 'Add a person';
   const column = h('div', { class: 'govuk-grid-column-two-thirds' });
+  // Adding: the candidates last shown, and the search they answered (JSON of matchQuery).
+  let matches = [];
+  let checkedKey = null;
 
   // Draw the form from `model`. state (all optional): summary (error summary items), inline
   // (input key -> error message), dobErrorParts (which date parts to mark), conflict (a 409).
@@ -263,6 +280,7 @@ export async function render(ctx) {
       state.summary && state.summary.length ? errorSummary(state.summary) : null,
       flash && !state.summary && !state.conflict ? notificationBanner({ type: flash.type, heading: flash.heading }) : null,
       pageHeading(editing ? `Edit ${fullName(record) || 'person'}` : 'Add a person', { caption: editing ? 'Person' : undefined }),
+      !editing && matches.length ? matchesPanel(matches, { onNone: createAnyway }) : null,
       form);
     return form;
   }
@@ -322,16 +340,61 @@ export async function render(ctx) {
       });
       return;
     }
-    const { body, addressIndex } = toPayload(model, dob.value, record);
-    const save = form.querySelector('#save');
-    save.disabled = true;
+    if (!editing && await showCandidates(form, dob.value)) return;
+    await save(form, dob.value);
+  }
+
+  // Adding: look for persons already known who may be this one, unless these details were
+  // looked for already. Returns true when candidates are now shown (the save waits for the user).
+  async function showCandidates(form, dob) {
+    const fields = matchFields(model, dob);
+    const key = JSON.stringify(matchQuery(fields));
+    if (key === checkedKey) return false;
+    const saveButton = form.querySelector('#save');
+    saveButton.disabled = true;
+    let found = [];
+    try {
+      found = await findMatches(fields);
+    } catch (err) {
+      // A search that fails must not stop the record being added: the save reports any problem.
+      if (!(err instanceof ApiError)) throw err;
+      found = [];
+    }
+    saveButton.disabled = false;
+    checkedKey = key;
+    matches = found;
+    if (!found.length) return false;
+    redraw({}, 'intake-matches-heading');
+    return true;
+  }
+
+  // "None of these, create a new person": save what the form holds now.
+  async function createAnyway() {
+    const form = column.querySelector('#person-form');
+    model = readModel(form);
+    const dob = readDate(form, 'dob', 'Date of birth');
+    if (dob.error) {
+      failed({
+        summary: [{ href: `#dob-${dob.errorParts[0]}`, text: dob.error }],
+        inline: { dob: dob.error }, dobErrorParts: dob.errorParts,
+      });
+      return;
+    }
+    checkedKey = JSON.stringify(matchQuery(matchFields(model, dob.value)));
+    await save(form, dob.value);
+  }
+
+  async function save(form, dobValue) {
+    const { body, addressIndex } = toPayload(model, dobValue, record);
+    const saveButton = form.querySelector('#save');
+    saveButton.disabled = true;
     let saved;
     try {
       saved = editing
         ? await api('PUT', `/api/v1/persons/${id}`, body)
         : await api('POST', '/api/v1/persons', body);
     } catch (err) {
-      save.disabled = false;
+      saveButton.disabled = false;
       if (!(err instanceof ApiError)) throw err;
       if (err.status === 422) {
         failed(placeErrors(err.errors.length ? err.errors : [{ message: err.detail || 'Check the details and try again' }], addressIndex));

@@ -1,0 +1,80 @@
+/*
+ * store_identity.h - the SQL behind identity resolution (identity.c): candidate retrieval from
+ * the person index by blocking rule, the fields a candidate is scored on, and the review queue
+ * (match_reviews).
+ * Every blocking look-up leaves out merged persons (persons.merged_into set); none filters
+ * restricted persons (an import must still find a restricted child; callers that show
+ * candidates filter them).
+ * Owns: these statements. Must not touch: HTTP, the matching model, other slices' tables except
+ * to read persons and person_names.
+ */
+#ifndef SAFEHUB_STORE_IDENTITY_H
+#define SAFEHUB_STORE_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "identity.h"
+#include "identity_review.h"
+#include "identity_search.h"
+
+struct store;
+
+/* Called with each person id a blocking look-up finds; a non-zero return ends the look-up early
+ * (the look-up still returns 0: the ids given so far stand). */
+typedef int (*store_identity_id_fn)(void *ctx, int64_t person_id);
+
+/*
+ * The blocking look-ups. Each calls fn for up to `limit` persons that are not merged and returns
+ * 0, or -1 on a store error. Arguments are already normalised by the caller:
+ *  - by_nhs: persons.nhs_number = nhs (10 digits).
+ *  - by_dob: persons.dob = dob (YYYY-MM-DD).
+ *  - by_family_year: persons whose name index holds the folded word `family` (every word of it,
+ *    as whole words) and whose dob starts with `year` (4 digits).
+ *  - by_postcode_initial: persons.postcode = postcode (normalised "SK1 1AA") whose given name
+ *    starts with the letter `initial` (ASCII, either case).
+ *  - by_names: persons whose name index holds any of the folded words (`n` of them, each a whole
+ *    word), best (FTS5 rank) first.
+ */
+int store_identity_by_nhs(struct store *st, const char *nhs, int limit, store_identity_id_fn fn, void *ctx);
+int store_identity_by_dob(struct store *st, const char *dob, int limit, store_identity_id_fn fn, void *ctx);
+int store_identity_by_family_year(struct store *st, const char *family, const char *year, int limit,
+				  store_identity_id_fn fn, void *ctx);
+int store_identity_by_postcode_initial(struct store *st, const char *postcode, char initial, int limit,
+				       store_identity_id_fn fn, void *ctx);
+int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, store_identity_id_fn fn,
+			    void *ctx);
+
+/* store_identity_person - load person `id` into *out: 0, STORE_NOTFOUND or -1. */
+int store_identity_person(struct store *st, int64_t id, struct identity_person *out);
+
+/* ---- the review queue ---- */
+
+/*
+ * store_match_review_insert - add a pending review of row `row_number` (kind, row_json as
+ * given) with candidates r (written as the candidates JSON). *id gets its id. 0 or -1.
+ */
+int store_match_review_insert(struct store *st, int64_t import_id, const char *kind, int row_number,
+			      const char *row_json, const struct identity_result *r, int64_t now, int64_t *id);
+
+/* store_match_review_get - review `id` into *out (texts owned by *out): 0, STORE_NOTFOUND or -1. */
+int store_match_review_get(struct store *st, int64_t id, struct identity_review *out);
+
+/*
+ * store_match_review_list - the reviews with this status ("" for every status), oldest first,
+ * `limit` from `offset`, each passed to fn (which must not keep the texts); *total gets how many
+ * there are with that status. 0 or -1 (fn's non-zero return stops and is returned).
+ */
+int store_match_review_list(struct store *st, const char *status, int limit, int offset,
+			    int (*fn)(void *ctx, const struct identity_review *r), void *ctx, int64_t *total);
+
+/*
+ * store_match_review_decide - set the decision (status, person_id 0 for none, decided_at/by)
+ * of review `id` when it is still at `version` and pending; bumps the version. 0, or
+ * STORE_CONFLICT when it was not (nothing changed), -1 on a store error.
+ */
+int store_match_review_decide(struct store *st, int64_t id, int64_t version, const char *status, int64_t person_id,
+			      int64_t by, int64_t now);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * store_import.c - SQL for import runs and the sure-key person look-ups of an import. See
+ * store_import.h. Owns: these statements. Must not touch: HTTP, the import's rules, any table
+ * but imports (written), persons and match_reviews (read).
+ */
+#include "store_import.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_int.h"
+
+static const char SQL_INSERT[] =
+	"INSERT INTO imports(kind, filename, sha256, rows_total, rows_added, rows_updated, rows_unchanged,"
+	" rows_review, created_at, created_by) VALUES (?1, ?2, ?3, 0, 0, 0, 0, 0, ?4, ?5)";
+static const char SQL_FINISH[] =
+	"UPDATE imports SET rows_total = ?2, rows_added = ?3, rows_updated = ?4, rows_unchanged = ?5,"
+	" rows_review = ?6 WHERE id = ?1";
+/* Partial indexes persons_nhs and persons_la_id serve these; unmerged holders come first. */
+static const char SQL_BY_NHS[] =
+	"SELECT id, coalesce(merged_into, 0) FROM persons WHERE nhs_number = ?1 AND nhs_number IS NOT NULL"
+	" ORDER BY merged_into IS NOT NULL, id LIMIT 1";
+static const char SQL_BY_LA_ID[] =
+	"SELECT id, coalesce(merged_into, 0) FROM persons WHERE la_id = ?1 AND la_id IS NOT NULL"
+	" ORDER BY merged_into IS NOT NULL, id LIMIT 1";
+/* Pending reviews are few (a partial index keeps them apart); the row's members are read as JSON. */
+static const char SQL_REVIEW_PENDING[] =
+	"SELECT 1 FROM match_reviews WHERE status = 'pending' AND kind = ?1"
+	" AND json_extract(row_data, '$.police_force') = ?2 AND json_extract(row_data, '$.police_ref') = ?3 LIMIT 1";
+static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?1";
+
+#define MERGE_HOPS_MAX 16
+
+int store_import_insert(struct store *st, const char *kind, const char *filename, const char *sha256, int64_t by,
+			int64_t now, int64_t *id)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_INSERT);
+	if (!s)
+		return -1;
+	store_text(s, 1, kind);
+	store_text(s, 2, filename ? filename : "");
+	store_text(s, 3, sha256);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, by);
+	int rc = store_done(st, s);
+	if (rc != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int store_import_finish(struct store *st, int64_t id, const struct store_import_counts *c)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_FINISH);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, c->rows);
+	sqlite3_bind_int64(s, 3, c->added);
+	sqlite3_bind_int64(s, 4, c->updated);
+	sqlite3_bind_int64(s, 5, c->unchanged);
+	sqlite3_bind_int64(s, 6, c->review);
+	if (store_done(st, s) != 0)
+		return -1;
+	return sqlite3_changes(store_db(st)) == 1 ? 0 : STORE_NOTFOUND;
+}
+
+/* Follow merged_into from `merged_into` (0: none) starting at person *id. */
+static int follow_merges(struct store *st, int64_t *id, int64_t merged_into)
+{
+	for (int hop = 0; merged_into > 0; hop++) {
+		if (hop == MERGE_HOPS_MAX)
+			return -1; /* a cycle would be a corrupt database */
+		*id = merged_into;
+		sqlite3_stmt *s = store_prepare(st, SQL_MERGED_INTO);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, *id);
+		int rc = sqlite3_step(s);
+		merged_into = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static int person_by(struct store *st, const char *sql, const char *value, int64_t *id)
+{
+	if (!value || !value[0])
+		return STORE_NOTFOUND;
+	sqlite3_stmt *s = store_prepare(st, sql);
+	if (!s)
+		return -1;
+	store_text(s, 1, value);
+	int rc = sqlite3_step(s);
+	int64_t merged_into = 0;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		merged_into = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return -1;
+	return follow_merges(st, id, merged_into);
+}
+
+int store_import_person_by_nhs(struct store *st, const char *nhs_number, int64_t *id)
+{
+	return person_by(st, SQL_BY_NHS, nhs_number, id);
+}
+
+int store_import_person_by_la_id(struct store *st, const char *la_id, int64_t *id)
+{
+	return person_by(st, SQL_BY_LA_ID, la_id, id);
+}
+
+int store_import_review_pending(struct store *st, const char *kind, const char *force, const char *ref,
+				bool *pending)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_REVIEW_PENDING);
+	if (!s)
+		return -1;
+	store_text(s, 1, kind);
+	store_text(s, 2, force);
+	store_text(s, 3, ref);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	*pending = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_import_cache(struct store *st, int mib)
+{
+	char sql[64];
+	/* A pragma takes no bound parameters: the value is a number written here, never text. */
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mib > 0 && mib <= 65536 ? mib * 1024 : 2000);
+	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}

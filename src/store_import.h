@@ -1,0 +1,60 @@
+/*
+ * store_import.h - the SQL side of imports (sql/004_missing.sql `imports`): recording an import
+ * run and its counts, and the sure-key person look-ups an import makes before it asks the
+ * matcher (a person's NHS number or local-authority id, following merges to the survivor).
+ * Follows store.h's return convention: 0, STORE_NOTFOUND, STORE_CONFLICT, -1.
+ * Owns: these statements. Must not touch: HTTP, the import's rules (import_missing.c), the
+ * persons and match_reviews tables except to read them.
+ */
+#ifndef SAFEHUB_STORE_IMPORT_H
+#define SAFEHUB_STORE_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+/* The counts of an import run, as the imports row keeps them. */
+struct store_import_counts {
+	long rows;       /* data rows read (the header is not one) */
+	long added;      /* episodes created */
+	long updated;    /* existing episodes changed */
+	long unchanged;  /* existing episodes the row did not change */
+	long review;     /* rows held in the review queue */
+};
+
+/*
+ * store_import_insert - insert an imports row of `kind` ("missing") for file `filename` ("" when
+ * not known) with hex SHA-256 `sha256`, all counts 0, made by user `by` at `now`; *id gets its id.
+ * 0 or -1.
+ */
+int store_import_insert(struct store *st, const char *kind, const char *filename, const char *sha256, int64_t by,
+			int64_t now, int64_t *id);
+
+/* store_import_finish - set the counts of import `id`. 0, STORE_NOTFOUND, -1. */
+int store_import_finish(struct store *st, int64_t id, const struct store_import_counts *c);
+
+/*
+ * store_import_person_by_nhs / store_import_person_by_la_id - the person holding this NHS number
+ * (10 digits) or local-authority id: one not merged into another first, lowest id first; a merged
+ * one is followed to the person it was merged into (up to 16 hops). *id gets the person.
+ * 0, STORE_NOTFOUND (nobody holds it, or "" was given), -1.
+ */
+int store_import_person_by_nhs(struct store *st, const char *nhs_number, int64_t *id);
+int store_import_person_by_la_id(struct store *st, const char *la_id, int64_t *id);
+
+/*
+ * store_import_cache - let this connection keep up to `mib` MiB of database pages in memory
+ * (PRAGMA cache_size), for a long import whose indexes outgrow the default cache. 0 or -1.
+ */
+int store_import_cache(struct store *st, int mib);
+
+/*
+ * store_import_review_pending - whether the review queue holds a pending row of `kind` whose
+ * police_force and police_ref members are these (a re-imported row is not queued twice).
+ * *pending gets the answer. 0 or -1.
+ */
+int store_import_review_pending(struct store *st, const char *kind, const char *force, const char *ref,
+				bool *pending);
+
+#endif

@@ -1,0 +1,543 @@
+/*
+ * store_mfh.c - SQL for the MFH dashboard and its lists. See store_mfh.h.
+ *
+ * Parameters shared by the statements: ?7 team, ?8 locality, ?9 looked after (1/0), ?10 sex (each
+ * bound only when the filter is set: NULL means any), ?11 the user (restricted persons). The scan
+ * also has ?1-?2 an id range and ?3-?4 the window of start times.
+ *
+ * Why the scan reads by id range: the dashboard's statistics need every episode of the last 12
+ * months (about 100,000 at 1M episodes over 10 years) with its return interview. Through the
+ * missing_started index each episode costs a descent of the table's b-tree and another of
+ * return_interviews'; read by rowid range, both tables are read in order, leaf after leaf, and
+ * merged by id - about half the cost (measured on the benchmark's data, bench/mfh.sh). The range
+ * is where the window's episodes lie (the index gives its first and last id); ids follow times
+ * when episodes are recorded as they happen, so the range holds little else. When it does not
+ * (an import of old episodes gets new ids), the range is too wide and the index is walked
+ * instead. Restricted persons are left out in C, from the set of hidden persons (those with a
+ * person_access list not naming the user) read once per scan: person_access is small. An age
+ * band alone is met the same way, from the persons born in the dates the band can cover (read
+ * from persons_dob alone); the sex filter joins the person to every episode (persons has no index
+ * on sex).
+ * Owns: these statements. Must not touch: HTTP, jansson, writes (read-only here).
+ */
+#include "store_mfh.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "store.h"
+#include "store_int.h"
+#include "valid.h"
+
+/* The episode columns 0-13, the person's 14-17 and the RHI's 18-22 of an episode read whole. */
+#define EP_COLS                                                                                       \
+	"e.id, e.person_id, e.started_at, e.reported_at, coalesce(e.ended_at, 0), coalesce(e.rhi_due_at, 0),"   \
+	" e.missing_from, e.category, e.out_of_area, e.rhi_by, e.team, e.locality, coalesce(e.grade_latest, ''),"  \
+	" e.looked_after"
+#define P_COLS ", p.given_name, p.family_name, coalesce(p.dob, ''), p.sex"
+#define RI_COLS                                                                                       \
+	", r.episode_id IS NOT NULL, coalesce(r.offered_at, 0), coalesce(r.responded_at, 0),"           \
+	" coalesce(r.completed_at, 0), coalesce(r.response, '')"
+#define P_JOIN " JOIN persons p ON p.id = e.person_id"
+#define RI_JOIN " LEFT JOIN return_interviews r ON r.episode_id = e.id"
+#define COL_RI 18
+
+/*
+ * The columns of a scan row: only what the statistics and the RHI status need (the items shown
+ * are read whole by id), since a scan reads some 100,000 rows and each column costs. 0-4 the
+ * episode (rhi_by as 1 for us), 5-6 the person's dob and sex (read only when the filter needs
+ * them), 7-11 the RHI (responded_at left 0; response as 1 accepted, 2 declined). The columns
+ * after notes are left out: a long note moves the rest of the row to overflow pages that
+ * reading them would follow.
+ */
+#define SCAN_COLS "e.id, e.person_id, e.started_at, coalesce(e.ended_at, 0), e.rhi_by = 'us'"
+#define SCAN_P_COLS ", coalesce(p.dob, ''), p.sex"
+#define SCAN_NO_P_COLS ", '', ''"
+#define SCAN_RI_COLS                                                                                  \
+	", r.episode_id IS NOT NULL, coalesce(r.offered_at, 0), 0,"                                     \
+	" coalesce(r.completed_at, 0), CASE r.response WHEN 'accepted' THEN 1 WHEN 'declined' THEN 2 ELSE 0 END"
+#define SCAN_NO_RI_COLS ", 0, 0, 0, 0, 0"
+#define SCAN_COL_RI 7
+
+/* The filters of the scope that SQL applies (the person's in C: mfh_filter_person). */
+#define FILTER_E " AND (?7 IS NULL OR e.team = ?7) AND (?8 IS NULL OR e.locality = ?8) AND (?9 IS NULL OR e.looked_after = ?9)"
+#define FILTER_P " AND (?10 IS NULL OR p.sex = ?10)"
+
+/* A person the user ?11 may reach: no access list, or one naming ?11 (see store_dashboard.c). */
+#define NOT_HIDDEN(PID)                                                                               \
+	" AND (NOT EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = " PID ")"                 \
+	" OR EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = " PID " AND pa.user_id = ?11))"
+
+/* The persons hidden from user ?1: an access list without them. In person_id order. */
+static const char SQL_HIDDEN[] =
+	"SELECT person_id FROM person_access GROUP BY person_id HAVING max(user_id = ?1) = 0 ORDER BY person_id";
+
+/* How many episodes the window has and where their ids lie. */
+static const char SQL_RANGE[] =
+	"SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM missing_episodes INDEXED BY missing_started"
+	" WHERE started_at >= ?1 AND started_at < ?2";
+
+/* The window's episodes by id range (NOT INDEXED: the rowid range, never an index), in id order. */
+#define IN_WINDOW " e.started_at >= ?3 AND e.started_at < ?4"
+static const char SQL_SCAN_IDS[] =
+	"SELECT " SCAN_COLS SCAN_NO_P_COLS SCAN_NO_RI_COLS " FROM missing_episodes e NOT INDEXED"
+	" WHERE e.id BETWEEN ?1 AND ?2 AND" IN_WINDOW FILTER_E " ORDER BY e.id";
+static const char SQL_SCAN_IDS_P[] =
+	"SELECT " SCAN_COLS SCAN_P_COLS SCAN_NO_RI_COLS " FROM missing_episodes e NOT INDEXED" P_JOIN
+	" WHERE e.id BETWEEN ?1 AND ?2 AND" IN_WINDOW FILTER_E FILTER_P " ORDER BY e.id";
+static const char SQL_SCAN_RHI[] =
+	"SELECT episode_id, coalesce(offered_at, 0), coalesce(completed_at, 0),"
+	" CASE response WHEN 'accepted' THEN 1 WHEN 'declined' THEN 2 ELSE 0 END"
+	" FROM return_interviews WHERE episode_id BETWEEN ?1 AND ?2 ORDER BY episode_id";
+
+/* The window's episodes through the missing_started index. */
+static const char SQL_SCAN_INDEX[] =
+	"SELECT " SCAN_COLS SCAN_NO_P_COLS SCAN_RI_COLS " FROM missing_episodes e INDEXED BY missing_started" RI_JOIN
+	" WHERE" IN_WINDOW FILTER_E;
+static const char SQL_SCAN_INDEX_P[] =
+	"SELECT " SCAN_COLS SCAN_P_COLS SCAN_RI_COLS " FROM missing_episodes e INDEXED BY missing_started" P_JOIN RI_JOIN
+	" WHERE" IN_WINDOW FILTER_E FILTER_P;
+
+/*
+ * The dates of birth of the persons born from ?1 to ?2 (YYYY-MM-DD), read from the covering
+ * index persons_dob alone: the candidates of an age band, read in a few thousand index entries
+ * where joining the person to each of the window's episodes would read a table page each.
+ */
+static const char SQL_DOBS[] =
+	"SELECT id, dob FROM persons INDEXED BY persons_dob WHERE dob >= ?1 AND dob <= ?2";
+
+/* Open episodes: the partial index missing_now holds only them (a few hundred at most). */
+static const char SQL_OPEN[] =
+	"SELECT " EP_COLS P_COLS RI_COLS " FROM missing_episodes e INDEXED BY missing_now" P_JOIN RI_JOIN
+	" WHERE e.ended_at IS NULL" FILTER_E FILTER_P NOT_HIDDEN("e.person_id")
+	" ORDER BY e.grade_rank DESC, e.started_at, e.id";
+
+/*
+ * Notifications not acknowledged: the partial index missing_notifications_open, oldest first, as
+ * scan rows (SCAN_COLS) followed by the notification's columns. The person is read only when the
+ * filter needs it (SQL_NOTIFICATIONS_P): the count needs no names, and the items shown are read
+ * by id.
+ */
+#define NOTIFICATION_COLS ", n.id, n.version, n.to_authority, n.reason, n.rhi_by, n.created_at"
+#define NOTIFICATIONS_FROM                                                                            \
+	" FROM missing_notifications n INDEXED BY missing_notifications_open"                             \
+	" CROSS JOIN missing_episodes e ON e.id = n.episode_id"
+static const char SQL_NOTIFICATIONS[] =
+	"SELECT " SCAN_COLS SCAN_NO_P_COLS SCAN_NO_RI_COLS NOTIFICATION_COLS NOTIFICATIONS_FROM
+	" WHERE n.acknowledged_at IS NULL" FILTER_E NOT_HIDDEN("e.person_id") " ORDER BY n.created_at, n.id";
+static const char SQL_NOTIFICATIONS_P[] =
+	"SELECT " SCAN_COLS SCAN_P_COLS SCAN_NO_RI_COLS NOTIFICATION_COLS NOTIFICATIONS_FROM P_JOIN
+	" WHERE n.acknowledged_at IS NULL" FILTER_E FILTER_P NOT_HIDDEN("e.person_id") " ORDER BY n.created_at, n.id";
+
+/* Every active repeat flag, read in table order (NOT INDEXED): all of them are needed, and the
+ * partial index person_flags_active would add a table lookup for each set_at. */
+static const char SQL_FLAGS[] =
+	"SELECT person_id, set_at FROM person_flags NOT INDEXED WHERE kind = 'repeat_missing' AND removed_at IS NULL";
+
+static const char SQL_EPISODE[] =
+	"SELECT " EP_COLS P_COLS RI_COLS " FROM missing_episodes e" P_JOIN RI_JOIN " WHERE e.id = ?1";
+
+/* The window's size and id range. */
+struct id_range {
+	int64_t count, lo, hi;
+};
+
+/* The ids of the persons hidden from the walk's user, ascending. */
+struct hidden {
+	int64_t *id;
+	size_t n;
+};
+
+/* A person's date of birth, for the age band (see SQL_DOBS). */
+struct dob {
+	int64_t id;
+	char dob[11];
+};
+
+/* The candidates of an age band, by person id. */
+struct dobs {
+	struct dob *v;
+	size_t n, cap;
+};
+
+/* Column i as text, "" for NULL; valid until the statement steps or resets. */
+static const char *txt(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v ? (const char *)v : "";
+}
+
+static int64_t num(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_int64(s, i);
+}
+
+/* The end of a walk: reset, and 0 when it ran to its end or was stopped by the caller. */
+static int walk_end(sqlite3_stmt *s, int rc)
+{
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Bind the scope's filters (?7-?10) and user (?11); a parameter a statement lacks is skipped. */
+static void bind_scope(sqlite3_stmt *s, const struct mfh_scope *sc)
+{
+	const struct mfh_filter *f = sc->filter;
+	if (f->team[0])
+		store_text(s, 7, f->team);
+	if (f->locality[0])
+		store_text(s, 8, f->locality);
+	if (f->looked_after >= 0)
+		sqlite3_bind_int(s, 9, f->looked_after);
+	if (f->sex[0])
+		store_text(s, 10, f->sex);
+	sqlite3_bind_int64(s, 11, sc->user_id);
+}
+
+/* The episode columns (and, from COL_RI, the RHI's) of row s into *e. */
+static void episode_row(sqlite3_stmt *s, struct mfh_episode *e)
+{
+	e->id = num(s, 0);
+	e->person_id = num(s, 1);
+	e->started_at = num(s, 2);
+	e->reported_at = num(s, 3);
+	e->ended_at = num(s, 4);
+	e->rhi_due_at = num(s, 5);
+	e->missing_from = txt(s, 6);
+	e->category = txt(s, 7);
+	e->out_of_area = txt(s, 8);
+	e->rhi_by = txt(s, 9);
+	e->team = txt(s, 10);
+	e->locality = txt(s, 11);
+	e->grade = txt(s, 12);
+	e->looked_after = num(s, 13) != 0;
+	e->given_name = txt(s, 14);
+	e->family_name = txt(s, 15);
+	e->dob = txt(s, 16);
+	e->sex = txt(s, 17);
+	e->has_rhi = num(s, COL_RI) != 0;
+	e->offered_at = num(s, COL_RI + 1);
+	e->responded_at = num(s, COL_RI + 2);
+	e->completed_at = num(s, COL_RI + 3);
+	e->response = txt(s, COL_RI + 4);
+}
+
+/* A scan row (SCAN_COLS and what follows them) into *e: the texts a scan does not read are "". */
+static void scan_row(sqlite3_stmt *s, struct mfh_episode *e)
+{
+	static const char *const responses[] = { "", "accepted", "declined" };
+	int response = sqlite3_column_int(s, SCAN_COL_RI + 4);
+	*e = (struct mfh_episode){
+		.id = num(s, 0), .person_id = num(s, 1), .started_at = num(s, 2), .ended_at = num(s, 3),
+		.rhi_by = num(s, 4) ? "us" : "other",
+		.missing_from = "", .category = "", .out_of_area = "", .team = "", .locality = "", .grade = "",
+		.given_name = "", .family_name = "", .dob = txt(s, 5), .sex = txt(s, 6),
+		.has_rhi = num(s, SCAN_COL_RI) != 0, .offered_at = num(s, SCAN_COL_RI + 1),
+		.responded_at = num(s, SCAN_COL_RI + 2), .completed_at = num(s, SCAN_COL_RI + 3),
+		.response = responses[response >= 0 && response <= 2 ? response : 0],
+	};
+}
+
+static int hidden_load(struct store *st, int64_t user_id, struct hidden *h)
+{
+	memset(h, 0, sizeof *h);
+	sqlite3_stmt *s = store_prepare(st, SQL_HIDDEN);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, user_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (h->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *v = realloc(h->id, cap * sizeof *v);
+			if (!v) {
+				sqlite3_reset(s);
+				return -1;
+			}
+			h->id = v;
+		}
+		h->id[h->n++] = num(s, 0);
+	}
+	return walk_end(s, rc);
+}
+
+static bool is_hidden(const struct hidden *h, int64_t person_id)
+{
+	size_t lo = 0, hi = h->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->id[mid] < person_id)
+			lo = mid + 1;
+		else if (h->id[mid] > person_id)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
+static int range_of(struct store *st, int64_t from, int64_t to, struct id_range *r)
+{
+	memset(r, 0, sizeof *r);
+	sqlite3_stmt *s = store_prepare(st, SQL_RANGE);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r->count = num(s, 0);
+		r->lo = num(s, 1);
+		r->hi = num(s, 2);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* What a scan delivers to, and whom it leaves out. */
+struct pass {
+	const struct mfh_scope *sc;
+	const struct hidden *h;
+	const struct dobs *dobs;     /* the age band's candidates (the person is not joined), or NULL */
+	bool check_person;           /* apply mfh_filter_person */
+	mfh_episode_fn fn;
+	void *ctx;
+};
+
+/* The date of birth of person id among the candidates, or NULL. */
+static const char *dob_of(const struct dobs *d, int64_t id)
+{
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->v[mid].id < id)
+			lo = mid + 1;
+		else if (d->v[mid].id > id)
+			hi = mid;
+		else
+			return d->v[mid].dob;
+	}
+	return NULL;
+}
+
+/* Deliver row e unless hidden or outside the person filters; false when the callback says stop. */
+static bool deliver(const struct pass *p, struct mfh_episode *e)
+{
+	if (is_hidden(p->h, e->person_id))
+		return true;
+	if (p->dobs) {
+		const char *dob = dob_of(p->dobs, e->person_id);
+		if (!dob)
+			return true;  /* born outside every age the band can have in the window */
+		e->dob = dob;
+	}
+	if (p->check_person && !mfh_filter_person(p->sc->filter, e))
+		return true;
+	return p->fn(p->ctx, e) == 0;
+}
+
+static int dob_cmp(const void *a, const void *b)
+{
+	const struct dob *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The candidates of the filter's age band for episodes starting in [from, to): the persons born
+ * from (the local date of `from`) - (age_max + 1) years to (the local date of `to`) - age_min
+ * years, a day's slack each side; mfh_filter_person then decides exactly. Sorted by id.
+ */
+static int dobs_load(struct store *st, const struct mfh_filter *f, int64_t from, int64_t to, struct dobs *d)
+{
+	memset(d, 0, sizeof *d);
+	struct valid_date a, b;
+	char lo[11], hi[11];
+	calendar_local_date(from, &a);
+	calendar_local_date(to, &b);
+	if (!calendar_add_months(&a, -12 * (f->age_max + 1), &a) || !calendar_add_days(&a, -1, &a) ||
+	    !calendar_add_months(&b, -12 * f->age_min, &b) || !calendar_add_days(&b, 1, &b))
+		return 0;  /* outside years 1-9999: no candidates */
+	valid_format_date(&a, lo);
+	valid_format_date(&b, hi);
+	sqlite3_stmt *s = store_prepare(st, SQL_DOBS);
+	if (!s)
+		return -1;
+	store_text(s, 1, lo);
+	store_text(s, 2, hi);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (d->n == d->cap) {
+			size_t cap = d->cap ? d->cap * 2 : 1024;
+			struct dob *v = realloc(d->v, cap * sizeof *v);
+			if (!v) {
+				sqlite3_reset(s);
+				return -1;
+			}
+			d->v = v;
+			d->cap = cap;
+		}
+		d->v[d->n].id = num(s, 0);
+		store_col(s, 1, d->v[d->n].dob, sizeof d->v[d->n].dob);
+		d->n++;
+	}
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof *d->v, dob_cmp);
+	return walk_end(s, rc);
+}
+
+/* Walk the index statement s (the RHI in its own columns). */
+static int scan_index(sqlite3_stmt *s, const struct pass *p)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct mfh_episode e;
+		scan_row(s, &e);
+		if (!deliver(p, &e))
+			break;
+	}
+	return walk_end(s, rc);
+}
+
+/* Walk statement s over the id range [lo, hi], merging the RHIs read by the same range in id order. */
+static int scan_ids(struct store *st, sqlite3_stmt *s, int64_t lo, int64_t hi, const struct pass *p)
+{
+	static const char *const responses[] = { "", "accepted", "declined" };
+	sqlite3_stmt *r = store_prepare(st, SQL_SCAN_RHI);
+	if (!r) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	sqlite3_bind_int64(r, 1, lo);
+	sqlite3_bind_int64(r, 2, hi);
+	int rrc = sqlite3_step(r);
+	int64_t rid = rrc == SQLITE_ROW ? num(r, 0) : INT64_MAX;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct mfh_episode e;
+		scan_row(s, &e);
+		while (rid < e.id) {
+			rrc = sqlite3_step(r);
+			rid = rrc == SQLITE_ROW ? num(r, 0) : INT64_MAX;
+		}
+		if (rid == e.id) {
+			int response = sqlite3_column_int(r, 3);
+			e.has_rhi = true;
+			e.offered_at = num(r, 1);
+			e.completed_at = num(r, 2);
+			e.response = responses[response >= 0 && response <= 2 ? response : 0];
+		}
+		if (!deliver(p, &e))
+			break;
+	}
+	bool rhi_ok = rrc == SQLITE_ROW || rrc == SQLITE_DONE;
+	sqlite3_reset(r);
+	return walk_end(s, rc) == 0 && rhi_ok ? 0 : -1;
+}
+
+int store_mfh_scan(struct store *st, const struct mfh_scope *sc, int64_t from, int64_t to, mfh_episode_fn fn,
+		   void *ctx)
+{
+	struct id_range range;
+	if (from >= to)
+		return 0;
+	if (range_of(st, from, to, &range) != 0)
+		return -1;
+	if (!range.count)
+		return 0;
+	struct hidden h;
+	struct dobs dobs = { 0 };
+	const struct mfh_filter *f = sc->filter;
+	bool check_person = mfh_filter_needs_person(f);
+	/* The person is joined for the sex; an age band alone is met from persons_dob instead. */
+	bool person = f->sex[0] != 0;
+	bool by_dob = check_person && !person;
+	int rc = -1;
+	if (hidden_load(st, sc->user_id, &h) != 0 || (by_dob && dobs_load(st, f, from, to, &dobs) != 0))
+		goto out;
+	struct pass p = {
+		.sc = sc, .h = &h, .dobs = by_dob ? &dobs : NULL, .check_person = check_person, .fn = fn, .ctx = ctx,
+	};
+	bool dense = range.hi - range.lo < 4 * range.count + 4096;
+	const char *sql = dense ? (person ? SQL_SCAN_IDS_P : SQL_SCAN_IDS) : (person ? SQL_SCAN_INDEX_P : SQL_SCAN_INDEX);
+	sqlite3_stmt *s = store_prepare(st, sql);
+	if (s) {
+		sqlite3_bind_int64(s, 3, from);
+		sqlite3_bind_int64(s, 4, to);
+		bind_scope(s, sc);
+		rc = dense ? scan_ids(st, s, range.lo, range.hi, &p) : scan_index(s, &p);
+	}
+out:
+	free(h.id);
+	free(dobs.v);
+	return rc;
+}
+
+int store_mfh_open(struct store *st, const struct mfh_scope *sc, mfh_episode_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_OPEN);
+	if (!s)
+		return -1;
+	bind_scope(s, sc);
+	bool check_person = mfh_filter_needs_person(sc->filter);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct mfh_episode e;
+		episode_row(s, &e);
+		if ((!check_person || mfh_filter_person(sc->filter, &e)) && fn(ctx, &e) != 0)
+			break;
+	}
+	return walk_end(s, rc);
+}
+
+int store_mfh_notifications(struct store *st, const struct mfh_scope *sc,
+			    int (*fn)(void *ctx, const struct mfh_notification *n), void *ctx)
+{
+	bool check_person = mfh_filter_needs_person(sc->filter);
+	sqlite3_stmt *s = store_prepare(st, check_person ? SQL_NOTIFICATIONS_P : SQL_NOTIFICATIONS);
+	if (!s)
+		return -1;
+	bind_scope(s, sc);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct mfh_notification n = {
+			.id = num(s, SCAN_COL_RI + 5), .version = num(s, SCAN_COL_RI + 6),
+			.to_authority = txt(s, SCAN_COL_RI + 7), .reason = txt(s, SCAN_COL_RI + 8),
+			.rhi_by = txt(s, SCAN_COL_RI + 9), .created_at = num(s, SCAN_COL_RI + 10),
+		};
+		scan_row(s, &n.episode);
+		if ((!check_person || mfh_filter_person(sc->filter, &n.episode)) && fn(ctx, &n) != 0)
+			break;
+	}
+	return walk_end(s, rc);
+}
+
+int store_mfh_repeat_flags(struct store *st, int (*fn)(void *ctx, int64_t person_id, int64_t set_at), void *ctx)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_FLAGS);
+	if (!s)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, num(s, 0), num(s, 1)) != 0)
+			break;
+	return walk_end(s, rc);
+}
+
+int store_mfh_episode(struct store *st, int64_t id, mfh_episode_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_EPISODE);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		struct mfh_episode e;
+		episode_row(s, &e);
+		fn(ctx, &e);
+	}
+	return walk_end(s, rc);
+}

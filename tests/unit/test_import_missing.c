@@ -1,0 +1,221 @@
+/*
+ * Unit tests for import_missing.c on a real store: the time and date forms a police extract may
+ * use (UK local time across both clock changes, offsets, DD/MM/YYYY), the error list's cap, and
+ * import_missing_apply_review (a held row written against a chosen person, a new person, the same
+ * row again, a row that no longer passes). The clock is pinned to 2026-11-24 12:00 UTC.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "audit.h"
+#include "import_missing.h"
+#include "missing.h"
+#include "testchild.h"
+
+#define NOW 1795521600 /* 2026-11-24T12:00:00Z */
+
+static const char HEADER[] =
+	"police_force,police_ref,given_name,family_name,dob,sex,missing_from,category,started_at,reported_at\n";
+
+/* Import text in a transaction of its own; commit when it is good. */
+static enum import_status run(struct fixture *f, const char *text, struct import_result *res,
+			      struct import_errors *errs)
+{
+	assert_int_equal(store_begin(f->st, true), 0);
+	enum import_status s = import_missing_run(f->st, &f->manager, text, strlen(text), NULL, res, errs);
+	if (s == IMPORT_OK)
+		assert_int_equal(store_commit(f->st), 0);
+	else
+		store_rollback(f->st);
+	return s;
+}
+
+/* The started_at of the episode with this police reference (0 when none). */
+static int64_t started(struct fixture *f, const char *ref)
+{
+	int64_t id;
+	if (missing_find_by_ref(f->st, "Northby Police", ref, &id) != MISSING_OK)
+		return 0;
+	struct missing_episode *e = calloc(1, sizeof *e);
+	assert_non_null(e);
+	assert_int_equal(missing_get(f->st, id, e), MISSING_OK);
+	int64_t t = e->started_at;
+	free(e);
+	return t;
+}
+
+static void test_time_forms(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	char text[4096];
+	snprintf(text, sizeof text,
+		 "%s"
+		 "Northby Police,T1,Ann,Able,2010-04-01,F,home,M,2026-07-01 19:30,2026-07-01 20:00\n"     /* BST */
+		 "Northby Police,T2,Ann,Able,01/04/2010,F,home,M,2026-01-15 19:30,2026-01-15 20:00\n"    /* GMT */
+		 "Northby Police,T3,Ann,Able,1/4/2010,F,home,M,25/10/2026 01:30,25/10/2026 03:00\n"      /* twice: BST */
+		 "Northby Police,T4,Ann,Able,2010-04-01,F,home,M,2026-03-29 01:30,2026-03-29 03:00\n"    /* gap: GMT */
+		 "Northby Police,T5,Ann,Able,2010-04-01,F,home,M,2026-10-25T01:30+01:00,2026-10-25T03:00Z\n"
+		 "Northby Police,T6,Ann,Able,2010-04-01,F,home,M,2026-10-25T01:30:15.5-0130,2026-10-25T04:00Z\n"
+		 "Northby Police,T7,Ann,Able,2010-04-01,F,home,M,2026-10-25t01:30z,2026-10-25T04:00Z\n",
+		 HEADER);
+	struct import_result res;
+	struct import_errors errs = { 0 };
+	assert_int_equal(run(f, text, &res, &errs), IMPORT_OK);
+	assert_int_equal(res.added, 7);
+	assert_int_equal(res.persons_created, 1); /* one child: the same names, date of birth and sex */
+	assert_int_equal(started(f, "T1"), 1782930600);      /* 2026-07-01T18:30:00Z */
+	assert_int_equal(started(f, "T2"), 1768505400);      /* 2026-01-15T19:30:00Z */
+	assert_int_equal(started(f, "T3"), 1792888200);      /* 2026-10-25T00:30:00Z */
+	assert_int_equal(started(f, "T4"), 1774747800);      /* 2026-03-29T01:30:00Z */
+	assert_int_equal(started(f, "T5"), 1792888200);      /* 2026-10-25T00:30:00Z */
+	assert_int_equal(started(f, "T6"), 1792897215);      /* 2026-10-25T03:00:15Z */
+	assert_int_equal(started(f, "T7"), 1792888200 + 3600);
+	import_errors_free(&errs);
+	store_set_now(0);
+}
+
+static void test_bad_values(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	char text[4096];
+	snprintf(text, sizeof text,
+		 "%s"
+		 "Northby Police,B1,Ann,Able,2010-02-30,F,home,M,2026-07-01 19:30,2026-07-01 20:00\n"
+		 "Northby Police,B2,Ann,Able,2010-04-01,F,home,M,2026-07-01 24:00,2026-07-01 20:00\n"
+		 "Northby Police,B3,Ann,Able,2010-04-01,F,home,M,2026-07-01,2026-07-01 20:00\n"
+		 "Northby Police,B4,Ann,Able,2010-04-01,F,home,M,2026-11-25 12:00,2026-11-25 12:00\n"
+		 "Northby Police,B5,Ann,Able,2010-04-01,F,roof,M,2026-07-01 19:30,2026-07-01 20:00\n"
+		 ",,Ann,,2010-04-01,F,home,M,2026-07-01 19:30,2026-07-01 20:00\n",
+		 HEADER);
+	struct import_result res;
+	struct import_errors errs = { 0 };
+	assert_int_equal(run(f, text, &res, &errs), IMPORT_INVALID);
+	const char *want[][2] = { { "2", "dob" }, { "3", "started_at" }, { "4", "started_at" }, { "5", "started_at" },
+				  { "5", "reported_at" }, { "6", "missing_from" }, { "7", "police_force" },
+				  { "7", "police_ref" }, { "7", "family_name" } };
+	assert_int_equal(errs.n, (int)(sizeof want / sizeof want[0]));
+	for (int i = 0; i < errs.n; i++) {
+		assert_int_equal(errs.e[i].row, atol(want[i][0]));
+		assert_string_equal(errs.e[i].column, want[i][1]);
+	}
+	assert_int_equal(errs.rows_bad, 6);
+	assert_int_equal(started(f, "B1"), 0);
+	import_errors_free(&errs);
+	store_set_now(0);
+}
+
+static void test_error_cap(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	size_t cap = 1300 * 80 + sizeof HEADER;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	size_t len = (size_t)snprintf(text, cap, "%s", HEADER);
+	for (int i = 0; i < 1200; i++)
+		len += (size_t)snprintf(text + len, cap - len, "Northby Police,C%d,Ann,Able,,F,home,Z,nope,nope\n", i);
+	struct import_result res;
+	struct import_errors errs = { 0 };
+	assert_int_equal(run(f, text, &res, &errs), IMPORT_INVALID);
+	assert_int_equal(errs.n, IMPORT_ERRORS_MAX);
+	assert_int_equal(errs.total, 3600);
+	assert_int_equal(errs.rows_bad, 1200);
+	import_errors_free(&errs);
+	free(text);
+	store_set_now(0);
+}
+
+static const char ROW[] =
+	"{\"police_force\": \"Northby Police\", \"police_ref\": \"R1\", \"given_name\": \"Kayley\","
+	" \"family_name\": \"Smyth\", \"dob\": \"07/03/2012\", \"sex\": \"F\", \"missing_from\": \"home\","
+	" \"category\": \"M\", \"started_at\": \"2026-11-01 18:00\", \"reported_at\": \"2026-11-01 19:00\","
+	" \"grade\": \"medium\"}";
+
+static void test_apply_review(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	char err[256];
+	/* Against the chosen person: the episode is the child's, audited missing.create. */
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(import_missing_apply_review(f->st, &f->manager, ROW, f->child->id, err, sizeof err), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	int64_t id;
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "R1", &id), MISSING_OK);
+	struct missing_episode *e = calloc(1, sizeof *e);
+	assert_non_null(e);
+	assert_int_equal(missing_get(f->st, id, e), MISSING_OK);
+	assert_int_equal(e->person_id, f->child->id);
+	assert_string_equal(e->grade_latest, "medium");
+	assert_int_equal(e->started_at, 1793556000); /* 2026-11-01T18:00:00Z */
+	struct store_audit_filter q = { .object_type = "missing_episode", .limit = 10 };
+	snprintf(q.object_id, sizeof q.object_id, "%lld", (long long)id);
+	struct audit_entry *a = NULL;
+	int n = 0;
+	assert_int_equal(store_audit_query(f->st, &q, &a, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].action, "missing.create");
+	free(a);
+
+	/* The same row again (decided twice, or imported meanwhile): written over, nothing new. */
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(import_missing_apply_review(f->st, &f->manager, ROW, f->child->id, err, sizeof err), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	int64_t again;
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "R1", &again), MISSING_OK);
+	assert_int_equal(again, id);
+
+	/* person_id 0: a new person made from the row. */
+	const char *row2 = "{\"police_force\": \"Northby Police\", \"police_ref\": \"R2\", \"given_name\": \"Jo\","
+			   " \"family_name\": \"Newperson\", \"dob\": \"2011-05-06\", \"sex\": \"m\", \"postcode\": \"sk1 3xe\","
+			   " \"missing_from\": \"care\", \"category\": \"A\", \"started_at\": \"2026-11-02T10:00:00Z\","
+			   " \"reported_at\": \"2026-11-02T11:00:00Z\"}";
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(import_missing_apply_review(f->st, &f->manager, row2, 0, err, sizeof err), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "R2", &id), MISSING_OK);
+	assert_int_equal(missing_get(f->st, id, e), MISSING_OK);
+	assert_true(e->person_id != f->child->id);
+	assert_true(e->looked_after);
+	struct person *p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	assert_int_equal(store_person_get(f->st, e->person_id, p), 0);
+	assert_string_equal(p->family_name, "Newperson");
+	assert_string_equal(p->sex, "male");
+	assert_int_equal(p->n_addresses, 1);
+	assert_string_equal(p->addresses[0].postcode, "SK1 3XE");
+	free(p);
+
+	/* A row that no longer passes, an unknown person, a row that is not JSON: -1 with a reason. */
+	const char *bad = "{\"police_force\": \"Northby Police\", \"police_ref\": \"R3\", \"given_name\": \"A\","
+			  " \"family_name\": \"B\", \"missing_from\": \"home\", \"category\": \"M\","
+			  " \"started_at\": \"2026-13-01 10:00\", \"reported_at\": \"2026-11-01 10:00\"}";
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(import_missing_apply_review(f->st, &f->manager, bad, f->child->id, err, sizeof err), -1);
+	assert_non_null(strstr(err, "started_at: "));
+	const char *r4 = "{\"police_force\": \"Northby Police\", \"police_ref\": \"R4\", \"given_name\": \"A\","
+			 " \"family_name\": \"B\", \"missing_from\": \"home\", \"category\": \"M\","
+			 " \"started_at\": \"2026-11-01 10:00\", \"reported_at\": \"2026-11-01 10:00\"}";
+	assert_int_equal(import_missing_apply_review(f->st, &f->manager, r4, 999999, err, sizeof err), -1);
+	assert_non_null(strstr(err, "does not exist"));
+	assert_int_equal(import_missing_apply_review(f->st, &f->manager, "[1]", f->child->id, err, sizeof err), -1);
+	store_rollback(f->st);
+	free(e);
+	store_set_now(0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_time_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_review, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
