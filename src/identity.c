@@ -7,7 +7,10 @@
  *   2. date of birth exact, and with day and month swapped (03/07 written for 07/03);
  *   3. family name (folded, every word) with the year of birth;
  *   4. postcode with the given name's initial;
- *   5. any word of the names in the full-text name index (given, family and alias names).
+ *   5. the names in the full-text name index (given, family and alias names): the persons holding
+ *      every word, best first; and each word held by at most IDENTITY_BLOCK_LIMIT persons brings
+ *      all its holders (a common word such as "olivia" blocks nothing by itself: ranking its
+ *      thousands of holders cost milliseconds per record for an arbitrary few hundred of them).
  * Each rule brings at most IDENTITY_BLOCK_LIMIT persons; merged persons never come. Every
  * candidate is scored by the match engine's default model (match.h) under its own names, each
  * of its aliases and (when the record has another identifier) each of its identifiers (UPN,

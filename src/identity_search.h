@@ -52,8 +52,9 @@ typedef bool (*identity_keep_fn)(void *ctx, const struct identity_person *p);
 /*
  * identity_search - the candidates for record `in`: every person found by the blocking rules
  * (NHS number exact; date of birth exact, and with day and month swapped; folded family name
- * with the year of birth; postcode with the given name's initial; any name word in the name
- * index), merged persons left out, each scored with match_score(match_model_default(), ...)
+ * with the year of birth; postcode with the given name's initial; every name word together in
+ * the name index, and each name word that at most IDENTITY_BLOCK_LIMIT persons hold), merged
+ * persons left out, each scored with match_score(match_model_default(), ...)
  * under its own names and each of its aliases and (when `in` has other_id) each of its
  * identifiers, keeping the best. Candidates below min_probability or refused by keep (NULL
  * keeps all) are dropped; the best `cap` (at most IDENTITY_SEARCH_MAX) are written to out, best

@@ -574,8 +574,8 @@ static void take_episode(struct import_ctx *x)
 			g[0] = 0;
 		if (!strcmp(g, "no_apparent_risk") || !strcmp(g, "no_risk"))
 			snprintf(g, sizeof g, "none");
-		if (missing_grade_valid(g))
-			snprintf(e->grade, sizeof e->grade, "%s", g);
+		if (missing_grade_valid(g) && strlen(g) < sizeof e->grade)
+			memcpy(e->grade, g, strlen(g) + 1);
 		else
 			add_error(x, C_GRADE, "must be one of none (no apparent risk), low, medium, high");
 	}

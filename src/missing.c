@@ -734,8 +734,8 @@ int missing_update_import(struct store *st, const struct user *by, int64_t id, c
 			  bool *changed, struct missing_errors *errs)
 {
 	struct missing_episode *cur = calloc(1, sizeof *cur), *next = calloc(1, sizeof *next);
-	struct missing_grading *all = NULL, *g = NULL;
-	int ms = MISSING_ERROR, n = 0;
+	struct missing_grading *g = NULL;
+	int ms = MISSING_ERROR;
 	*changed = false;
 	if (!cur || !next)
 		goto out;
@@ -785,20 +785,23 @@ int missing_update_import(struct store *st, const struct user *by, int64_t id, c
 	if (!in->grade[0])
 		goto out;
 	ms = MISSING_ERROR;
-	all = calloc(MISSING_GRADINGS_MAX, sizeof *all);
-	g = calloc(1, sizeof *g);
-	if (!all || !g || store_missing_gradings(st, id, all, MISSING_GRADINGS_MAX, &n) != 0)
-		goto out;
 	bool news = true;
 	if (in->graded_at) {
-		for (int i = 0; i < n; i++)
-			if (all[i].graded_at == in->graded_at && strcmp(all[i].grade, in->grade) == 0)
-				news = false;
+		/* One indexed look-up, not the episode's gradings read into memory: a re-import asks
+		 * this of every graded row. */
+		bool exists = false;
+		if (store_missing_grading_exists(st, id, in->graded_at, in->grade, &exists) != 0)
+			goto out;
+		news = !exists;
 	} else {
 		news = strcmp(cur->grade_latest, in->grade) != 0;
 	}
 	ms = MISSING_OK;
 	if (!news)
+		goto out;
+	ms = MISSING_ERROR;
+	g = calloc(1, sizeof *g);
+	if (!g)
 		goto out;
 	snprintf(g->grade, sizeof g->grade, "%s", in->grade);
 	g->graded_at = in->graded_at ? in->graded_at : store_now();
@@ -809,7 +812,6 @@ int missing_update_import(struct store *st, const struct user *by, int64_t id, c
 out:
 	free(cur);
 	free(next);
-	free(all);
 	free(g);
 	return ms;
 }

@@ -26,9 +26,13 @@ static const char SQL_BY_FAMILY_YEAR[] =
 static const char SQL_BY_POSTCODE_INITIAL[] =
 	"SELECT id FROM persons WHERE postcode = ?1 AND upper(substr(given_name, 1, 1)) = ?2"
 	" AND merged_into IS NULL ORDER BY id LIMIT ?3";
+/* Every word together, best (FTS5 rank) first: few persons hold them all, so ranking is cheap. */
 static const char SQL_BY_NAMES[] =
 	"SELECT p.id FROM person_names n JOIN persons p ON p.id = n.rowid WHERE person_names MATCH ?1"
 	" AND p.merged_into IS NULL ORDER BY n.rank LIMIT ?2";
+/* The holders of one word in rowid order (no ranking: the caller takes all of them or none). */
+static const char SQL_BY_WORD[] = "SELECT rowid FROM person_names WHERE person_names MATCH ?1 LIMIT ?2";
+static const char SQL_PERSON_MERGED[] = "SELECT merged_into IS NULL FROM persons WHERE id = ?1";
 /* The current address (else the first) gives the address and locality compared. */
 static const char SQL_PERSON[] =
 	"SELECT p.id, coalesce(p.merged_into, 0), p.restricted, p.given_name, p.family_name, p.aliases,"
@@ -147,12 +151,26 @@ int store_identity_by_postcode_initial(struct store *st, const char *postcode, c
 	return walk_ids(s, fn, ctx);
 }
 
+/* Whether person id exists unmerged: 1, 0, or -1 on a store error. */
+static int unmerged(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_PERSON_MERGED);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	int ret = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) != 0 : rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(s);
+	return ret;
+}
+
 int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, store_identity_id_fn fn,
 			    void *ctx)
 {
+	/* 1. The persons holding every word, best first. */
 	char expr[1024] = "";
 	for (int i = 0; i < n; i++)
-		if (!fts_add(expr, sizeof expr, " OR ", words[i]))
+		if (!fts_add(expr, sizeof expr, " ", words[i]))
 			break;
 	if (!expr[0])
 		return 0;
@@ -161,7 +179,52 @@ int store_identity_by_names(struct store *st, const char *const *words, int n, i
 		return -1;
 	store_text(s, 1, expr);
 	sqlite3_bind_int(s, 2, limit);
-	return walk_ids(s, fn, ctx);
+	if (walk_ids(s, fn, ctx) != 0)
+		return -1;
+	/* 2. Each word on its own, when at most `limit` persons hold it: a rare family name finds every
+	 * holder; a common word ("olivia" held by thousands) finds nobody by itself, as ranking all its
+	 * holders would cost milliseconds for an arbitrary few hundred of them. */
+	int64_t *ids = malloc(((size_t)limit + 1) * sizeof *ids);
+	if (!ids)
+		return -1;
+	int ret = 0;
+	for (int i = 0; ret == 0 && i < n; i++) {
+		char one[256] = "";
+		bool repeat = false;
+		for (int k = 0; k < i; k++)
+			repeat = repeat || strcmp(words[k], words[i]) == 0;
+		if (repeat || !fts_add(one, sizeof one, " ", words[i]) || !one[0])
+			continue;
+		s = store_prepare(st, SQL_BY_WORD);
+		if (!s) {
+			ret = -1;
+			break;
+		}
+		store_text(s, 1, one);
+		sqlite3_bind_int(s, 2, limit + 1);
+		int got = 0, rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			ids[got++] = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			ret = -1;
+			break;
+		}
+		if (got > limit)
+			continue;
+		for (int k = 0; k < got; k++) {
+			int live = unmerged(st, ids[k]);
+			if (live < 0) {
+				ret = -1;
+				break;
+			}
+			if (live && fn(ctx, ids[k]) != 0)
+				goto out;
+		}
+	}
+out:
+	free(ids);
+	return ret;
 }
 
 /* Copy the first aliases of a JSON array text into out. */

@@ -77,6 +77,8 @@ static const char SQL_COUNT_ALL[] = "SELECT count(*)" LIST_FROM "WHERE ?1 = 0" L
 static const char SQL_GRADING_INSERT[] =
 	"INSERT INTO missing_gradings(episode_id, grade, graded_at, graded_by, note, created_at, created_by)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_GRADING_EXISTS[] =
+	"SELECT 1 FROM missing_gradings WHERE episode_id = ?1 AND graded_at = ?2 AND grade = ?3 LIMIT 1";
 static const char SQL_GRADINGS[] =
 	"SELECT id, grade, graded_at, graded_by, note FROM missing_gradings WHERE episode_id = ?1"
 	" ORDER BY graded_at, id LIMIT ?2";
@@ -448,6 +450,20 @@ int store_missing_grading_insert(struct store *st, int64_t id, struct missing_gr
 		return -1;
 	g->id = sqlite3_last_insert_rowid(store_db(st));
 	return 0;
+}
+
+int store_missing_grading_exists(struct store *st, int64_t id, int64_t graded_at, const char *grade, bool *exists)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_GRADING_EXISTS);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, graded_at);
+	store_text(s, 3, grade);
+	int rc = sqlite3_step(s);
+	*exists = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_missing_gradings(struct store *st, int64_t id, struct missing_grading *out, int max, int *n)

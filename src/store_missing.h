@@ -70,6 +70,9 @@ int store_missing_person(struct store *st, int64_t id, struct missing_person *ou
 /* store_missing_grading_insert - add *g to episode `id` (sets g->id). 0 or -1. */
 int store_missing_grading_insert(struct store *st, int64_t id, struct missing_grading *g, int64_t by, int64_t now);
 
+/* store_missing_grading_exists - whether episode `id` has a grading of `grade` at graded_at. 0 or -1. */
+int store_missing_grading_exists(struct store *st, int64_t id, int64_t graded_at, const char *grade, bool *exists);
+
 /* store_missing_gradings - episode `id`'s gradings, oldest graded first (ties by id), at most max. 0 or -1. */
 int store_missing_gradings(struct store *st, int64_t id, struct missing_grading *out, int max, int *n);
 
