@@ -6,8 +6,15 @@
 #      return home interviews, notifications and repeat-missing flags. BENCH_DB=FILE (with
 #      BENCH_PASSWORD, its demo password) uses a copy of a database made earlier instead, such as
 #      one from `safehub demo --years N` once the demo makes episodes.
-#   2. GET /api/v1/dashboard/missing (whole hub, as the practitioner) under wrk, one connection,
-#      BENCH_SECONDS (default 10): p50/p99; then the same with filters (a team and an age band).
+#   2. GET /api/v1/dashboard/missing as the practitioner, p50/p99 in three ways (the statistics are
+#      cached per data generation, src/mfh_cache.h, so each is told apart honestly):
+#      a. misses: 12 months (month=) x 6 filter sets, each asked for once - every one computed;
+#      b. misses after a write: BENCH_WRITES (default 20) rounds of POST an episode through the
+#         API, then GET the dashboard (the write changed the generation: computed again);
+#      c. a live dashboard: the same request every BENCH_REFRESH seconds (default 1) for
+#         BENCH_SECONDS (default 10) x 3 while another client writes an episode every
+#         BENCH_WRITE_EVERY seconds (default 5): mostly hits, a miss after each write;
+#      d. the same request repeated under wrk, one connection, BENCH_SECONDS, no writes (hits).
 #   3. the same aggregates computed by PostgreSQL 15 over the same rows (exported from SQLite,
 #      loaded with COPY, the same indexes), as pgbench transactions on one connection for the same
 #      time: p50/p99 (bench/mfh-pg-dashboard.sql). PostgreSQL is installed from Debian when
@@ -91,9 +98,10 @@ cookie=$(awk '$6=="safehub_session"{print "safehub_session="$7}' "$work/cookies"
 [ -n "$cookie" ] || { echo "bench: sign-in failed: $login" >&2; exit 1; }
 user_id=$(sqlite3 "$db" "SELECT id FROM users WHERE username = 'practitioner'")
 export BENCH_COOKIE=$cookie
-# One answer to compare with PostgreSQL's, and to warm the caches as PostgreSQL's load warms its own.
-curl -s -b "$work/cookies" -o "$work/dashboard.json" -w "first answer: %{http_code} in %{time_total} s, %{size_download} bytes\n" \
-  "$url/api/v1/dashboard/missing"
+# One answer to warm the operating system's caches as PostgreSQL's load warms its own (with a
+# filter none of the figures below asks for, so that it warms no entry of safehub's own cache).
+curl -s -b "$work/cookies" -o /dev/null -w "first answer: %{http_code} in %{time_total} s, %{size_download} bytes\n" \
+  "$url/api/v1/dashboard/missing?looked_after=false"
 
 # p50 and p99 in milliseconds from wrk's --latency output.
 wrk_figures() {
@@ -101,12 +109,60 @@ wrk_figures() {
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     END { printf "%s: p50 %.1f ms, p99 %.1f ms (%s req/s)%s\n", label, ms(p50), ms(p99), rps, bad ? "; " bad : "" }' label="$1"
 }
-echo "== 2. safehub: GET /api/v1/dashboard/missing (1 connection, ${duration}s)"
+# p50 and p99 of the milliseconds on stdin, one a line.
+pct_figures() {
+  sort -n | awk -v label="$1" '{ v[NR] = $1 }
+    END { if (!NR) { print label ": no requests"; exit 1 }
+          i50 = int(NR * 0.5) + (NR * 0.5 > int(NR * 0.5)); i99 = int(NR * 0.99) + (NR * 0.99 > int(NR * 0.99))
+          printf "%s: p50 %.1f ms, p99 %.1f ms (%d requests)\n", label, v[i50 ? i50 : 1], v[i99 ? i99 : 1], NR }'
+}
+# GET the dashboard with query $1; prints the milliseconds (fails on anything but 200).
+dash_ms() {
+  local r
+  r=$(curl -s -b "$work/cookies" -o /dev/null -w '%{http_code} %{time_total}' "$url/api/v1/dashboard/missing?$1")
+  [ "${r%% *}" = 200 ] || { echo "bench: dashboard ?$1 answered ${r%% *}" >&2; return 1; }
+  awk -v t="${r#* }" 'BEGIN { printf "%.2f\n", t * 1000 }'
+}
+csrf=$(curl -s -b "$work/cookies" "$url/api/v1/session" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).csrf_token))')
+# Persons to write episodes for (one each: a person's episodes may not overlap), never restricted.
+mapfile -t write_persons < <(sqlite3 "$db" "SELECT id FROM persons WHERE restricted = 0 AND merged_into IS NULL
+  AND id NOT IN (SELECT person_id FROM person_access) AND id NOT IN (SELECT person_id FROM missing_episodes)
+  ORDER BY id LIMIT 1000")
+# POST a returned episode of write_persons[$1] through the API (a durable, audited write that
+# changes the dashboard's numbers).
+write_episode() {
+  local t r
+  t=$(date +%s)
+  r=$(curl -s -b "$work/cookies" -H "x-csrf-token: $csrf" -H 'content-type: application/json' -o /dev/null -w '%{http_code}' \
+    -d "{\"person_id\":${write_persons[$1]},\"missing_from\":\"home\",\"category\":\"M\",\"police_force\":\"Bench Police\",
+      \"started_at\":\"$(date -u -d @$((t - 10800)) +%FT%TZ)\",\"reported_at\":\"$(date -u -d @$((t - 7200)) +%FT%TZ)\",
+      \"ended_at\":\"$(date -u -d @$((t - 3600)) +%FT%TZ)\",\"team\":\"Bench\"}" "$url/api/v1/missing-episodes")
+  [ "$r" = 201 ] || { echo "bench: writing an episode answered $r" >&2; return 1; }
+}
+echo "== 2. safehub: GET /api/v1/dashboard/missing"
+months=()
+for i in $(seq 0 11); do months+=("$(date -u -d "$(date -u +%Y-%m-15) -$i months" +%Y-%m)"); done
+filters=("" "team=Phoenix" "age_band=14-15" "sex=female" "looked_after=true" "team=Phoenix&age_band=14-15")
+for f in "${filters[@]}"; do for m in "${months[@]}"; do dash_ms "month=$m${f:+&$f}"; done; done \
+  | tee "$out/mfh-miss.txt" | pct_figures "a. misses, 12 months x 6 filter sets, each once"
+writes=${BENCH_WRITES:-20}
+for i in $(seq "$writes"); do write_episode "$i"; dash_ms ""; done | tee "$out/mfh-write-miss.txt" \
+  | pct_figures "b. misses after a write through the API, whole hub"
+refresh=${BENCH_REFRESH:-1}
+every=${BENCH_WRITE_EVERY:-5}
+live=$((duration * 3))
+( i=500; end=$(($(date +%s) + live)); while [ "$(date +%s)" -lt "$end" ]; do sleep "$every"; write_episode $((i++)); done ) &
+writer=$!
+( end=$(($(date +%s) + live)); while [ "$(date +%s)" -lt "$end" ]; do dash_ms ""; sleep "$refresh"; done ) \
+  | tee "$out/mfh-live.txt" | pct_figures "c. a live dashboard: refresh every ${refresh}s, a write every ${every}s, ${live}s"
+wait "$writer"
 BENCH_PATH=/api/v1/dashboard/missing wrk -t1 -c1 -d"${duration}s" --latency -s "$here/mfh.lua" "$url" \
-  | tee "$out/mfh.txt" | wrk_figures "safehub dashboard, whole hub"
+  | tee "$out/mfh.txt" | wrk_figures "d. the same request repeated under wrk (1 connection, ${duration}s, no writes)"
 BENCH_PATH='/api/v1/dashboard/missing?team=Phoenix&age_band=14-15' \
   wrk -t1 -c1 -d"${duration}s" --latency -s "$here/mfh.lua" "$url" \
-  | tee "$out/mfh-filtered.txt" | wrk_figures "safehub dashboard, team Phoenix, age 14-15"
+  | tee "$out/mfh-filtered.txt" | wrk_figures "   the same, team Phoenix, age 14-15"
+# The answer to compare with PostgreSQL's, after every write above.
+curl -s -b "$work/cookies" -o "$work/dashboard.json" "$url/api/v1/dashboard/missing"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 echo
 

@@ -17,6 +17,10 @@
  *   one item per child, their latest episode of the period;
  * - the age band is the age on the local date the episode started.
  * Every answer is audited as a view (dashboard.missing, dashboard.missing_list).
+ * The dashboard's statistics and its set of episodes awaiting their RHI are kept in the cache of
+ * mfh_cache.h, keyed by the data's generation (read in the request's transaction), the filters,
+ * the months and the restricted persons naming the user; everything that depends on the time is
+ * computed every time. The lists behind the numbers are always read afresh.
  * The rows come from store_mfh.c, the rules from mfh.c; this file reads the query and writes JSON.
  * Owns: the JSON of these two answers. Must not touch: SQL, the rules of recording an episode.
  */
@@ -30,6 +34,7 @@
 #include "api_util.h"
 #include "json.h"
 #include "mfh.h"
+#include "mfh_cache.h"
 #include "store.h"
 #include "store_mfh.h"
 
@@ -258,14 +263,10 @@ static json_t *stats_json(const struct mfh_stats *s)
 
 /* ---- episodes kept for sorting -------------------------------------------------------------- */
 
-/* An episode a list keeps until it is sorted: the key it sorts by, and who it is of. */
-struct kept {
-	int64_t key;        /* sorted descending: started_at (lists), rhi due time (awaiting) */
-	int64_t id, person_id;
-};
+/* The episodes a list keeps until they are sorted (struct mfh_kept: mfh_cache.h keeps the awaiting ones). */
 
 struct kept_list {
-	struct kept *v;
+	struct mfh_kept *v;
 	size_t n, cap;
 	bool failed;        /* out of memory */
 };
@@ -276,7 +277,7 @@ static void keep(struct kept_list *l, int64_t key, int64_t id, int64_t person_id
 		return;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct kept *v = realloc(l->v, cap * sizeof *v);
+		struct mfh_kept *v = realloc(l->v, cap * sizeof *v);
 		if (!v) {
 			l->failed = true;
 			return;
@@ -284,13 +285,13 @@ static void keep(struct kept_list *l, int64_t key, int64_t id, int64_t person_id
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->n++] = (struct kept){ key, id, person_id };
+	l->v[l->n++] = (struct mfh_kept){ key, id, person_id };
 }
 
 /* Newest first: key descending, then id descending. */
 static int kept_newest_first(const void *a, const void *b)
 {
-	const struct kept *x = a, *y = b;
+	const struct mfh_kept *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? 1 : -1;
 	return x->id < y->id ? 1 : (x->id > y->id ? -1 : 0);
@@ -299,7 +300,7 @@ static int kept_newest_first(const void *a, const void *b)
 /* By person, and each person's newest first. */
 static int kept_by_person(const void *a, const void *b)
 {
-	const struct kept *x = a, *y = b;
+	const struct mfh_kept *x = a, *y = b;
 	if (x->person_id != y->person_id)
 		return x->person_id < y->person_id ? -1 : 1;
 	return kept_newest_first(a, b);
@@ -367,10 +368,8 @@ static int dash_episode(void *ctx, const struct mfh_episode *e)
 	const struct mfh_periods *cur = &d->q->current;
 	if (mfh_tally_add(d->tally, e) != 0)
 		return -1;
-	if (e->started_at >= cur->from && e->started_at < cur->to && mfh_awaiting_rhi(e, d->q->now)) {
+	if (e->started_at >= cur->from && e->started_at < cur->to && mfh_awaiting_rhi(e, d->q->now))
 		keep(&d->awaiting, mfh_rhi_due(e), e->id, e->person_id);
-		d->breached += d->q->now > mfh_rhi_due(e);
-	}
 	return d->awaiting.failed ? -1 : 0;
 }
 
@@ -445,9 +444,12 @@ static void dash_free(struct dash *d)
 	json_decref(d->notes_items);
 }
 
-/* Read everything of the dashboard; false on a store error or when out of memory. */
-static bool dash_read(struct store *st, struct dash *d, const struct mfh_scope *sc, struct mfh_stats months[MFH_MONTHS],
-		      struct mfh_stats *span, json_t *awaiting_items)
+/*
+ * The statistics and the episodes awaiting their RHI (sorted, due newest first) of the scope, by
+ * scanning the periods' episodes: what mfh_cache.h keeps. False on a store error or out of memory.
+ */
+static bool dash_compute(struct store *st, struct dash *d, const struct mfh_scope *sc,
+			 struct mfh_stats months[MFH_MONTHS], struct mfh_stats *span)
 {
 	const struct mfh_query *q = d->q;
 	/* One scan when the statistics' months and the awaiting window overlap (the usual case: the
@@ -456,15 +458,58 @@ static bool dash_read(struct store *st, struct dash *d, const struct mfh_scope *
 	bool overlap = p->from < cur->to && cur->from < p->to;
 	int64_t from = overlap && cur->from < p->from ? cur->from : p->from;
 	int64_t to = overlap && cur->to > p->to ? cur->to : p->to;
-	if (store_mfh_open(st, sc, dash_open, d) != 0 || store_mfh_scan(st, sc, from, to, dash_episode, d) != 0 ||
+	if (store_mfh_scan(st, sc, from, to, dash_episode, d) != 0 ||
 	    (!overlap && store_mfh_scan(st, sc, cur->from, cur->to, dash_episode, d) != 0) ||
-	    store_mfh_repeat_flags(st, dash_flag, d) != 0 || mfh_tally_result(d->tally, months, span) != 0 ||
-	    store_mfh_notifications(st, sc, dash_notification, d) != 0 ||
-	    complete_notifications(st, d->notes_items, false, q->now) != 0)
+	    store_mfh_repeat_flags(st, dash_flag, d) != 0 || mfh_tally_result(d->tally, months, span) != 0)
 		return false;
 	sort_kept(&d->awaiting, kept_newest_first);
+	return true;
+}
+
+/*
+ * Read everything of the dashboard; false on a store error or when out of memory. The statistics
+ * and the set of episodes awaiting their RHI come from the cache (mfh_cache.h) when it has them
+ * for this generation of the data, scope and months, else they are computed and kept; the live
+ * parts - missing now, out of area, notifications, and the awaiting items with their status and
+ * the breached count, which depend on the time - are read every time.
+ */
+static bool dash_read(struct store *st, struct dash *d, const struct mfh_scope *sc, struct mfh_stats months[MFH_MONTHS],
+		      struct mfh_stats *span, json_t *awaiting_items)
+{
+	const struct mfh_query *q = d->q;
+	int64_t *named = NULL;
+	size_t n_named = 0;
+	struct mfh_cache_key key = {
+		.filter = sc->filter, .month = q->periods.months[MFH_MONTHS - 1].key,
+		.current = q->current.months[MFH_MONTHS - 1].key,
+	};
+	struct mfh_cached hit;
+	bool ok = false;
+	if (store_mfh_generation(st, &key.generation) != 0 || store_mfh_named(st, sc->user_id, &named, &n_named) != 0)
+		goto out;
+	key.named = named;
+	key.n_named = n_named;
+	if (mfh_cache_get(&key, &hit)) {
+		memcpy(months, hit.months, sizeof hit.months);
+		*span = hit.span;
+		d->awaiting = (struct kept_list){ .v = hit.awaiting, .n = hit.n_awaiting, .cap = hit.n_awaiting };
+	} else {
+		if (!dash_compute(st, d, sc, months, span))
+			goto out;
+		struct mfh_cached v = { .span = *span, .awaiting = d->awaiting.v, .n_awaiting = d->awaiting.n };
+		memcpy(v.months, months, sizeof v.months);
+		mfh_cache_put(&key, &v);
+	}
+	for (size_t i = 0; i < d->awaiting.n; i++)
+		d->breached += q->now > d->awaiting.v[i].key;
+	if (store_mfh_open(st, sc, dash_open, d) != 0 || store_mfh_notifications(st, sc, dash_notification, d) != 0 ||
+	    complete_notifications(st, d->notes_items, false, q->now) != 0)
+		goto out;
 	struct fetch f = { awaiting_items, awaiting_item, q->now };
-	return fetch_items(st, &d->awaiting, 0, MFH_ITEMS_MAX, &f) == 0;
+	ok = fetch_items(st, &d->awaiting, 0, MFH_ITEMS_MAX, &f) == 0;
+out:
+	free(named);
+	return ok;
 }
 
 void api_dashboard_missing(struct req *rq, struct resp *rs)

@@ -5,19 +5,15 @@
  * bound only when the filter is set: NULL means any), ?11 the user (restricted persons). The scan
  * also has ?1-?2 an id range and ?3-?4 the window of start times.
  *
- * Why the scan reads by id range: the dashboard's statistics need every episode of the last 12
- * months (about 100,000 at 1M episodes over 10 years) with its return interview. Through the
- * missing_started index each episode costs a descent of the table's b-tree and another of
- * return_interviews'; read by rowid range, both tables are read in order, leaf after leaf, and
- * merged by id - about half the cost (measured on the benchmark's data, bench/mfh.sh). The range
- * is where the window's episodes lie (the index gives its first and last id); ids follow times
- * when episodes are recorded as they happen, so the range holds little else. When it does not
- * (an import of old episodes gets new ids), the range is too wide and the index is walked
- * instead. Restricted persons are left out in C, from the set of hidden persons (those with a
- * person_access list not naming the user) read once per scan: person_access is small. An age
- * band alone is met the same way, from the persons born in the dates the band can cover (read
- * from persons_dob alone); the sex filter joins the person to every episode (persons has no index
- * on sex).
+ * How the scan is fast: the dashboard's statistics need every episode of the last 12 months
+ * (about 100,000 at 1M episodes over 10 years) with its return interview. sql/006 keeps a copy of
+ * the interview's facts on the episode (rhi_state, rhi_offered_at, rhi_completed_at) and the index
+ * missing_mfh holds every column the statistics read and the team, locality and looked-after
+ * filters, so the scan is one range of that index: no table row, no second table. Restricted
+ * persons are left out in C, from the set of hidden persons (those with a person_access list not
+ * naming the user) read once per scan: person_access is small. An age band alone is met the
+ * same way, from the persons born in the dates the band can cover (read from persons_dob alone);
+ * the sex filter joins the person to every episode (persons has no index on sex).
  * Owns: these statements. Must not touch: HTTP, jansson, writes (read-only here).
  */
 #include "store_mfh.h"
@@ -45,20 +41,16 @@
 
 /*
  * The columns of a scan row: only what the statistics and the RHI status need (the items shown
- * are read whole by id), since a scan reads some 100,000 rows and each column costs. 0-4 the
- * episode (rhi_by as 1 for us), 5-6 the person's dob and sex (read only when the filter needs
- * them), 7-11 the RHI (responded_at left 0; response as 1 accepted, 2 declined). The columns
- * after notes are left out: a long note moves the rest of the row to overflow pages that
- * reading them would follow.
+ * are read whole by id), all in the index missing_mfh. 0-3 the episode, 4 its RHI facts packed
+ * (bit 0: rhi_by is us; bits 1-2: rhi_state, see sql/006), 5-6 the RHI's offered_at and
+ * completed_at, 7-8 the person's dob and sex (read only when the filter needs them).
  */
-#define SCAN_COLS "e.id, e.person_id, e.started_at, coalesce(e.ended_at, 0), e.rhi_by = 'us'"
+#define SCAN_COLS                                                                                     \
+	"e.id, e.person_id, e.started_at, coalesce(e.ended_at, 0), (e.rhi_by = 'us') | (e.rhi_state << 1),"   \
+	" coalesce(e.rhi_offered_at, 0), coalesce(e.rhi_completed_at, 0)"
 #define SCAN_P_COLS ", coalesce(p.dob, ''), p.sex"
 #define SCAN_NO_P_COLS ", '', ''"
-#define SCAN_RI_COLS                                                                                  \
-	", r.episode_id IS NOT NULL, coalesce(r.offered_at, 0), 0,"                                     \
-	" coalesce(r.completed_at, 0), CASE r.response WHEN 'accepted' THEN 1 WHEN 'declined' THEN 2 ELSE 0 END"
-#define SCAN_NO_RI_COLS ", 0, 0, 0, 0, 0"
-#define SCAN_COL_RI 7
+#define SCAN_NCOLS 9
 
 /* The filters of the scope that SQL applies (the person's in C: mfh_filter_person). */
 #define FILTER_E " AND (?7 IS NULL OR e.team = ?7) AND (?8 IS NULL OR e.locality = ?8) AND (?9 IS NULL OR e.looked_after = ?9)"
@@ -73,30 +65,12 @@
 static const char SQL_HIDDEN[] =
 	"SELECT person_id FROM person_access GROUP BY person_id HAVING max(user_id = ?1) = 0 ORDER BY person_id";
 
-/* How many episodes the window has and where their ids lie. */
-static const char SQL_RANGE[] =
-	"SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM missing_episodes INDEXED BY missing_started"
-	" WHERE started_at >= ?1 AND started_at < ?2";
-
-/* The window's episodes by id range (NOT INDEXED: the rowid range, never an index), in id order. */
+/* The window's episodes: one range of the covering index missing_mfh. */
 #define IN_WINDOW " e.started_at >= ?3 AND e.started_at < ?4"
-static const char SQL_SCAN_IDS[] =
-	"SELECT " SCAN_COLS SCAN_NO_P_COLS SCAN_NO_RI_COLS " FROM missing_episodes e NOT INDEXED"
-	" WHERE e.id BETWEEN ?1 AND ?2 AND" IN_WINDOW FILTER_E " ORDER BY e.id";
-static const char SQL_SCAN_IDS_P[] =
-	"SELECT " SCAN_COLS SCAN_P_COLS SCAN_NO_RI_COLS " FROM missing_episodes e NOT INDEXED" P_JOIN
-	" WHERE e.id BETWEEN ?1 AND ?2 AND" IN_WINDOW FILTER_E FILTER_P " ORDER BY e.id";
-static const char SQL_SCAN_RHI[] =
-	"SELECT episode_id, coalesce(offered_at, 0), coalesce(completed_at, 0),"
-	" CASE response WHEN 'accepted' THEN 1 WHEN 'declined' THEN 2 ELSE 0 END"
-	" FROM return_interviews WHERE episode_id BETWEEN ?1 AND ?2 ORDER BY episode_id";
-
-/* The window's episodes through the missing_started index. */
-static const char SQL_SCAN_INDEX[] =
-	"SELECT " SCAN_COLS SCAN_NO_P_COLS SCAN_RI_COLS " FROM missing_episodes e INDEXED BY missing_started" RI_JOIN
-	" WHERE" IN_WINDOW FILTER_E;
-static const char SQL_SCAN_INDEX_P[] =
-	"SELECT " SCAN_COLS SCAN_P_COLS SCAN_RI_COLS " FROM missing_episodes e INDEXED BY missing_started" P_JOIN RI_JOIN
+static const char SQL_SCAN[] =
+	"SELECT " SCAN_COLS SCAN_NO_P_COLS " FROM missing_episodes e INDEXED BY missing_mfh WHERE" IN_WINDOW FILTER_E;
+static const char SQL_SCAN_P[] =
+	"SELECT " SCAN_COLS SCAN_P_COLS " FROM missing_episodes e INDEXED BY missing_mfh" P_JOIN
 	" WHERE" IN_WINDOW FILTER_E FILTER_P;
 
 /*
@@ -124,10 +98,10 @@ static const char SQL_OPEN[] =
 	" FROM missing_notifications n INDEXED BY missing_notifications_open"                             \
 	" CROSS JOIN missing_episodes e ON e.id = n.episode_id"
 static const char SQL_NOTIFICATIONS[] =
-	"SELECT " SCAN_COLS SCAN_NO_P_COLS SCAN_NO_RI_COLS NOTIFICATION_COLS NOTIFICATIONS_FROM
+	"SELECT " SCAN_COLS SCAN_NO_P_COLS NOTIFICATION_COLS NOTIFICATIONS_FROM
 	" WHERE n.acknowledged_at IS NULL" FILTER_E NOT_HIDDEN("e.person_id") " ORDER BY n.created_at, n.id";
 static const char SQL_NOTIFICATIONS_P[] =
-	"SELECT " SCAN_COLS SCAN_P_COLS SCAN_NO_RI_COLS NOTIFICATION_COLS NOTIFICATIONS_FROM P_JOIN
+	"SELECT " SCAN_COLS SCAN_P_COLS NOTIFICATION_COLS NOTIFICATIONS_FROM P_JOIN
 	" WHERE n.acknowledged_at IS NULL" FILTER_E FILTER_P NOT_HIDDEN("e.person_id") " ORDER BY n.created_at, n.id";
 
 /* Every active repeat flag, read in table order (NOT INDEXED): all of them are needed, and the
@@ -138,10 +112,10 @@ static const char SQL_FLAGS[] =
 static const char SQL_EPISODE[] =
 	"SELECT " EP_COLS P_COLS RI_COLS " FROM missing_episodes e" P_JOIN RI_JOIN " WHERE e.id = ?1";
 
-/* The window's size and id range. */
-struct id_range {
-	int64_t count, lo, hi;
-};
+static const char SQL_GENERATION[] = "SELECT n FROM mfh_generation WHERE id = 1";
+
+/* The persons whose access list names user ?1, ascending. */
+static const char SQL_NAMED[] = "SELECT person_id FROM person_access WHERE user_id = ?1 ORDER BY person_id";
 
 /* The ids of the persons hidden from the walk's user, ascending. */
 struct hidden {
@@ -226,16 +200,16 @@ static void episode_row(sqlite3_stmt *s, struct mfh_episode *e)
 /* A scan row (SCAN_COLS and what follows them) into *e: the texts a scan does not read are "". */
 static void scan_row(sqlite3_stmt *s, struct mfh_episode *e)
 {
-	static const char *const responses[] = { "", "accepted", "declined" };
-	int response = sqlite3_column_int(s, SCAN_COL_RI + 4);
+	static const char *const responses[] = { "", "", "accepted", "declined" };
+	int packed = sqlite3_column_int(s, 4);
+	int state = (packed >> 1) & 3;
 	*e = (struct mfh_episode){
 		.id = num(s, 0), .person_id = num(s, 1), .started_at = num(s, 2), .ended_at = num(s, 3),
-		.rhi_by = num(s, 4) ? "us" : "other",
+		.rhi_by = packed & 1 ? "us" : "other",
 		.missing_from = "", .category = "", .out_of_area = "", .team = "", .locality = "", .grade = "",
-		.given_name = "", .family_name = "", .dob = txt(s, 5), .sex = txt(s, 6),
-		.has_rhi = num(s, SCAN_COL_RI) != 0, .offered_at = num(s, SCAN_COL_RI + 1),
-		.responded_at = num(s, SCAN_COL_RI + 2), .completed_at = num(s, SCAN_COL_RI + 3),
-		.response = responses[response >= 0 && response <= 2 ? response : 0],
+		.given_name = "", .family_name = "", .dob = txt(s, 7), .sex = txt(s, 8),
+		.has_rhi = state != 0, .offered_at = num(s, 5), .completed_at = num(s, 6),
+		.response = responses[state],
 	};
 }
 
@@ -276,24 +250,6 @@ static bool is_hidden(const struct hidden *h, int64_t person_id)
 			return true;
 	}
 	return false;
-}
-
-static int range_of(struct store *st, int64_t from, int64_t to, struct id_range *r)
-{
-	memset(r, 0, sizeof *r);
-	sqlite3_stmt *s = store_prepare(st, SQL_RANGE);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		r->count = num(s, 0);
-		r->lo = num(s, 1);
-		r->hi = num(s, 2);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* What a scan delivers to, and whom it leaves out. */
@@ -387,66 +343,10 @@ static int dobs_load(struct store *st, const struct mfh_filter *f, int64_t from,
 	return walk_end(s, rc);
 }
 
-/* Walk the index statement s (the RHI in its own columns). */
-static int scan_index(sqlite3_stmt *s, const struct pass *p)
-{
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mfh_episode e;
-		scan_row(s, &e);
-		if (!deliver(p, &e))
-			break;
-	}
-	return walk_end(s, rc);
-}
-
-/* Walk statement s over the id range [lo, hi], merging the RHIs read by the same range in id order. */
-static int scan_ids(struct store *st, sqlite3_stmt *s, int64_t lo, int64_t hi, const struct pass *p)
-{
-	static const char *const responses[] = { "", "accepted", "declined" };
-	sqlite3_stmt *r = store_prepare(st, SQL_SCAN_RHI);
-	if (!r) {
-		sqlite3_reset(s);
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, lo);
-	sqlite3_bind_int64(s, 2, hi);
-	sqlite3_bind_int64(r, 1, lo);
-	sqlite3_bind_int64(r, 2, hi);
-	int rrc = sqlite3_step(r);
-	int64_t rid = rrc == SQLITE_ROW ? num(r, 0) : INT64_MAX;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mfh_episode e;
-		scan_row(s, &e);
-		while (rid < e.id) {
-			rrc = sqlite3_step(r);
-			rid = rrc == SQLITE_ROW ? num(r, 0) : INT64_MAX;
-		}
-		if (rid == e.id) {
-			int response = sqlite3_column_int(r, 3);
-			e.has_rhi = true;
-			e.offered_at = num(r, 1);
-			e.completed_at = num(r, 2);
-			e.response = responses[response >= 0 && response <= 2 ? response : 0];
-		}
-		if (!deliver(p, &e))
-			break;
-	}
-	bool rhi_ok = rrc == SQLITE_ROW || rrc == SQLITE_DONE;
-	sqlite3_reset(r);
-	return walk_end(s, rc) == 0 && rhi_ok ? 0 : -1;
-}
-
 int store_mfh_scan(struct store *st, const struct mfh_scope *sc, int64_t from, int64_t to, mfh_episode_fn fn,
 		   void *ctx)
 {
-	struct id_range range;
 	if (from >= to)
-		return 0;
-	if (range_of(st, from, to, &range) != 0)
-		return -1;
-	if (!range.count)
 		return 0;
 	struct hidden h;
 	struct dobs dobs = { 0 };
@@ -461,14 +361,19 @@ int store_mfh_scan(struct store *st, const struct mfh_scope *sc, int64_t from, i
 	struct pass p = {
 		.sc = sc, .h = &h, .dobs = by_dob ? &dobs : NULL, .check_person = check_person, .fn = fn, .ctx = ctx,
 	};
-	bool dense = range.hi - range.lo < 4 * range.count + 4096;
-	const char *sql = dense ? (person ? SQL_SCAN_IDS_P : SQL_SCAN_IDS) : (person ? SQL_SCAN_INDEX_P : SQL_SCAN_INDEX);
-	sqlite3_stmt *s = store_prepare(st, sql);
+	sqlite3_stmt *s = store_prepare(st, person ? SQL_SCAN_P : SQL_SCAN);
 	if (s) {
 		sqlite3_bind_int64(s, 3, from);
 		sqlite3_bind_int64(s, 4, to);
 		bind_scope(s, sc);
-		rc = dense ? scan_ids(st, s, range.lo, range.hi, &p) : scan_index(s, &p);
+		int step;
+		while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+			struct mfh_episode e;
+			scan_row(s, &e);
+			if (!deliver(&p, &e))
+				break;
+		}
+		rc = walk_end(s, step);
 	}
 out:
 	free(h.id);
@@ -504,9 +409,9 @@ int store_mfh_notifications(struct store *st, const struct mfh_scope *sc,
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mfh_notification n = {
-			.id = num(s, SCAN_COL_RI + 5), .version = num(s, SCAN_COL_RI + 6),
-			.to_authority = txt(s, SCAN_COL_RI + 7), .reason = txt(s, SCAN_COL_RI + 8),
-			.rhi_by = txt(s, SCAN_COL_RI + 9), .created_at = num(s, SCAN_COL_RI + 10),
+			.id = num(s, SCAN_NCOLS), .version = num(s, SCAN_NCOLS + 1),
+			.to_authority = txt(s, SCAN_NCOLS + 2), .reason = txt(s, SCAN_NCOLS + 3),
+			.rhi_by = txt(s, SCAN_NCOLS + 4), .created_at = num(s, SCAN_NCOLS + 5),
 		};
 		scan_row(s, &n.episode);
 		if ((!check_person || mfh_filter_person(sc->filter, &n.episode)) && fn(ctx, &n) != 0)
@@ -540,4 +445,49 @@ int store_mfh_episode(struct store *st, int64_t id, mfh_episode_fn fn, void *ctx
 		fn(ctx, &e);
 	}
 	return walk_end(s, rc);
+}
+
+int store_mfh_generation(struct store *st, int64_t *gen)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_GENERATION);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	*gen = rc == SQLITE_ROW ? num(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_mfh_named(struct store *st, int64_t user_id, int64_t **ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, SQL_NAMED);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, user_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			int64_t *v = realloc(*ids, cap * sizeof *v);
+			if (!v) {
+				sqlite3_reset(s);
+				free(*ids);
+				*ids = NULL;
+				*n = 0;
+				return -1;
+			}
+			*ids = v;
+		}
+		(*ids)[(*n)++] = num(s, 0);
+	}
+	if (walk_end(s, rc) != 0) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }

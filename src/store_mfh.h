@@ -1,8 +1,8 @@
 /*
  * store_mfh.h - the reads behind the MFH dashboard and the lists behind its numbers: walks over
- * the tables of sql/004_missing.sql (missing_episodes with its denormalised latest grading and
- * rhi_due_at, return_interviews, missing_notifications, person_flags) and persons, within a
- * scope: the dashboard's filters and the user, whose restricted persons (those with named users
+ * the tables of sql/004_missing.sql (missing_episodes with its denormalised latest grading,
+ * rhi_due_at and - sql/006 - the copy of its RHI's facts; return_interviews,
+ * missing_notifications, person_flags) and persons, within a scope: the dashboard's filters and the user, whose restricted persons (those with named users
  * in person_access that do not name this user) are left out of every walk.
  *
  * Every walk calls fn(ctx, row) for each row; fn returning non-zero stops the walk. A row, and
@@ -17,6 +17,7 @@
 #define SAFEHUB_STORE_MFH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mfh.h"
@@ -38,9 +39,8 @@ typedef int (*mfh_episode_fn)(void *ctx, const struct mfh_episode *e);
  * person_id, started_at, ended_at, rhi_by, the RHI (but its responded_at), and the person's dob
  * and sex when the filter needs them; its other texts are "" and rhi_due_at is 0 (mfh_rhi_due takes ended_at + 72 h).
  * Read an episode whole with store_mfh_episode. The walk costs the size of the window, not of
- * the years behind it: when the window's ids lie close together (as a hub records episodes) it
- * reads the table by id range, merged with the return interviews read by the same range;
- * otherwise it walks the missing_started index.
+ * the years behind it: one range of the covering index missing_mfh (sql/006), with the RHI's
+ * facts copied onto the episode.
  */
 int store_mfh_scan(struct store *st, const struct mfh_scope *sc, int64_t from, int64_t to, mfh_episode_fn fn,
 		   void *ctx);
@@ -75,5 +75,19 @@ int store_mfh_repeat_flags(struct store *st, int (*fn)(void *ctx, int64_t person
  * there is no such episode. No scope: the caller found the id through a scoped walk.
  */
 int store_mfh_episode(struct store *st, int64_t id, mfh_episode_fn fn, void *ctx);
+
+/*
+ * store_mfh_generation - the dashboard data's generation (sql/006_mfh_generation.sql) into *gen,
+ * as the current transaction sees it: it changes with every write that can change a dashboard
+ * number. -1 on a store error.
+ */
+int store_mfh_generation(struct store *st, int64_t *gen);
+
+/*
+ * store_mfh_named - the ids of the persons whose access list names user `user_id`, ascending,
+ * into *ids (allocated, free with free(); NULL when none) and *n: with the data fixed, they
+ * decide which restricted persons the user may see. -1 on a store error or out of memory.
+ */
+int store_mfh_named(struct store *st, int64_t user_id, int64_t **ids, size_t *n);
 
 #endif

@@ -302,3 +302,47 @@ test('bad query parameters are 400 naming them; the board may not see the dashbo
   assert.ok(actions.has('dashboard.missing'), 'the dashboard is audited as a view');
   assert.ok(actions.has('dashboard.missing_list'), 'its lists are audited as views');
 });
+
+// The statistics are cached per data generation (src/mfh_cache.h): every write through the API
+// must show at once, however often the same dashboard was asked for before it.
+test('the cached statistics never go stale: a create, a return and an RHI show at once', async () => {
+  const t = team('cache');
+  const child = await person({ given_name: 'Nell', family_name: 'Fresh', dob: '2011-06-01', sex: 'female' });
+  const q = { team: t };
+  const s = (d) => d.last_12_months;
+  const before = await dashboard(q);
+  assert.equal(s(before).episodes, 0);
+  // Asked for again and again: the same numbers (served from the cache from the second time).
+  for (let i = 0; i < 3; i++) assert.deepEqual(s(await dashboard(q)), s(before));
+  const other = await dashboard({ team: t, sex: 'female' });
+  assert.equal(s(other).episodes, 0);
+
+  const ep = await episode({ person_id: child.id, started_at: hoursAgo(30), reported_at: hoursAgo(29), team: t });
+  const created = await dashboard(q);
+  assert.equal(s(created).episodes, 1, 'the new episode is counted at once');
+  assert.equal(s(created).children, 1);
+  assert.equal(s(created).returns, 0);
+  assert.equal(created.missing_now.count, 1);
+  assert.equal(s(await dashboard({ team: t, sex: 'female' })).episodes, 1, 'every cached filter sees it');
+
+  const r = await manager.req('POST', `/api/v1/missing-episodes/${ep.id}/return`, { version: ep.version, ended_at: hoursAgo(6) });
+  assert.equal(r.status, 200, show(r));
+  const returned = await dashboard(q);
+  assert.equal(s(returned).returns, 1, 'the return is counted at once');
+  assert.equal(s(returned).median_duration_hours, 24);
+  assert.equal(returned.missing_now.count, 0);
+  assert.equal(returned.awaiting_rhi.count, 1);
+  assert.deepEqual(s(returned).rhi_completed_72h, { count: 0, pct: 0 });
+
+  await rhi(ep, { offered_at: hoursAgo(5), offered_by: 'RHI worker', offered_org: 'Northby', independent: true,
+    response: 'accepted', responded_at: hoursAgo(5), completed_at: hoursAgo(4) });
+  const done = await dashboard(q);
+  assert.deepEqual(s(done).rhi_offered_72h, { count: 1, pct: 100 }, 'the RHI is counted at once');
+  assert.deepEqual(s(done).rhi_completed_72h, { count: 1, pct: 100 });
+  assert.deepEqual(s(done).rhi_accepted, { count: 1, pct: 100 });
+  assert.equal(done.awaiting_rhi.count, 0, 'no longer awaiting its RHI');
+  // The list behind the number agrees with the cached number.
+  assert.equal((await list({ team: t, measure: 'rhi_completed_72h', period: 'last_12_months' })).count, 1);
+  // And the numbers stay put while nothing changes.
+  assert.deepEqual(s(await dashboard(q)), s(done));
+});

@@ -4,19 +4,23 @@
  * hours and percentages to one decimal, the median (odd, even, sorted, reversed, repeated),
  * the RHI status and the 72-hour boundary (21:29 within, 21:31 a breach after a 21:30 Friday
  * return), and the tally of a period: episodes, children counted once, repeat children by
- * their flag's time, medians per month and over the 12.
+ * their flag's time, medians per month and over the 12; and the statistics cache (mfh_cache.h):
+ * a hit only for the very same generation, filters, months and named persons, a newer
+ * generation dropping the older entries, and the least recently used out first at the bound.
  * Owns: nothing but its own test cases. Must not touch: the store, HTTP, files, TZ.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "mfh.h"
+#include "mfh_cache.h"
 #include "valid.h"
 
 /* The UTC seconds of an RFC 3339 time (fails the test when it does not parse). */
@@ -275,6 +279,77 @@ static void tally_of_a_period(void **state)
 	assert_true(span.median_duration_hours == 5);
 }
 
+/* A cache key of generation gen for filter f, month "2026-11", named persons named[0..n). */
+static struct mfh_cache_key cache_key(int64_t gen, const struct mfh_filter *f, const int64_t *named, size_t n)
+{
+	return (struct mfh_cache_key){ .generation = gen, .filter = f, .month = "2026-11", .current = "2026-11",
+				       .named = named, .n_named = n };
+}
+
+static void stats_cache(void **state)
+{
+	(void)state;
+	mfh_cache_clear();
+	struct mfh_filter f = { .looked_after = -1, .age_min = -1, .age_max = -1 };
+	struct mfh_filter g = f;
+	strcpy(g.team, "Phoenix");
+	int64_t named[] = { 4, 9 }, other[] = { 4, 10 };
+	struct mfh_kept due[] = { { 300, 2, 7 }, { 200, 1, 7 } };
+	struct mfh_cached v = { .awaiting = due, .n_awaiting = 2 };
+	v.months[MFH_MONTHS - 1].episodes = 5;
+	v.span.episodes = 42;
+	struct mfh_cached out;
+	struct mfh_cache_key k = cache_key(7, &f, named, 2);
+	assert_false(mfh_cache_get(&k, &out));
+	mfh_cache_put(&k, &v);
+	assert_true(mfh_cache_get(&k, &out));
+	assert_int_equal(out.span.episodes, 42);
+	assert_int_equal(out.months[MFH_MONTHS - 1].episodes, 5);
+	assert_int_equal(out.n_awaiting, 2);
+	assert_true(out.awaiting != due);
+	assert_int_equal(out.awaiting[1].id, 1);
+	free(out.awaiting);
+	/* Any difference in the key is a miss. */
+	struct mfh_cache_key miss[] = {
+		cache_key(8, &f, named, 2), cache_key(7, &g, named, 2), cache_key(7, &f, other, 2),
+		cache_key(7, &f, named, 1), cache_key(7, &f, NULL, 0),
+	};
+	for (size_t i = 0; i < sizeof miss / sizeof miss[0]; i++)
+		assert_false(mfh_cache_get(&miss[i], &out));
+	struct mfh_cache_key month = k;
+	month.month = "2026-10";
+	assert_false(mfh_cache_get(&month, &out));
+	month = k;
+	month.current = "2026-12";
+	assert_false(mfh_cache_get(&month, &out));
+	/* A newer generation drops the older entries. */
+	mfh_cache_put(&miss[0], &v);
+	assert_int_equal(mfh_cache_entries(), 1);
+	assert_false(mfh_cache_get(&k, &out));
+	/* At the bound, the least recently used goes first. */
+	mfh_cache_clear();
+	char months[MFH_CACHE_ENTRIES + 1][12];
+	struct mfh_cache_key keys[MFH_CACHE_ENTRIES + 1];
+	for (int i = 0; i <= MFH_CACHE_ENTRIES; i++) {
+		snprintf(months[i], sizeof months[i], "%04d-01", 2000 + i);
+		keys[i] = cache_key(9, &f, NULL, 0);
+		keys[i].month = months[i];
+	}
+	for (int i = 0; i < MFH_CACHE_ENTRIES; i++)
+		mfh_cache_put(&keys[i], &v);
+	assert_true(mfh_cache_get(&keys[0], &out));  /* now the most recently used */
+	free(out.awaiting);
+	mfh_cache_put(&keys[MFH_CACHE_ENTRIES], &v);
+	assert_int_equal(mfh_cache_entries(), MFH_CACHE_ENTRIES);
+	assert_true(mfh_cache_get(&keys[0], &out));
+	free(out.awaiting);
+	assert_false(mfh_cache_get(&keys[1], &out));
+	assert_true(mfh_cache_get(&keys[MFH_CACHE_ENTRIES], &out));
+	free(out.awaiting);
+	mfh_cache_clear();
+	assert_int_equal(mfh_cache_entries(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +361,7 @@ int main(void)
 		cmocka_unit_test(rhi_status_and_72_hours),
 		cmocka_unit_test(measure_names),
 		cmocka_unit_test(tally_of_a_period),
+		cmocka_unit_test(stats_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
