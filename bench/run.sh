@@ -51,7 +51,7 @@ echo
 
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" > "$work/serve.out" 2> "$work/serve.err" &
 server=$!
-for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1200); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=http://127.0.0.1:$port
 login=$(curl -s -c "$work/cookies" -H 'content-type: application/json' \
   -d "{\"username\":\"practitioner\",\"password\":\"$pw\"}" "$url/api/v1/session")
