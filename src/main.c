@@ -178,11 +178,16 @@ static int cmd_serve(struct opts *o)
 		.threads = (unsigned)threads,
 	};
 	store_set_path(db);
-	if (audit_writer_start(db) != 0)
+	if (store_checkpointer_start(db) != 0)
 		return 1;
+	if (audit_writer_start(db) != 0) {
+		store_checkpointer_stop();
+		return 1;
+	}
 	int rc = http_serve(&h);
 	audit_writer_stop();
 	store_close_all();
+	store_checkpointer_stop();
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,6 +383,9 @@ static int migrate(struct store *st, char *err, size_t errcap)
 	return 0;
 }
 
+/* Set by store_checkpointer_start: connections leave checkpoints to the checkpointer thread. */
+static atomic_bool background_checkpoints;
+
 struct store *store_open(const char *path, bool create, char *err, size_t errcap)
 {
 	struct store *st = calloc(1, sizeof *st);
@@ -399,6 +403,10 @@ struct store *store_open(const char *path, bool create, char *err, size_t errcap
 	/* Durability first: WAL with a full sync at every commit (nothing acknowledged is lost). */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
 		     " PRAGMA trusted_schema = OFF; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY") != 0) {
+		snprintf(err, errcap, "cannot configure %s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (atomic_load(&background_checkpoints) && exec(st, "PRAGMA wal_autocheckpoint = 0") != 0) {
 		snprintf(err, errcap, "cannot configure %s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
@@ -463,6 +471,75 @@ void store_close_all(void)
 		store_close(st);
 		st = next;
 	}
+}
+
+/* ---- the background checkpointer ---- */
+
+static struct {
+	struct store *st;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool running, stopping;
+} ckpt = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+static void *checkpointer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&ckpt.lock);
+	while (!ckpt.stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&ckpt.wake, &ckpt.lock, &until);
+		pthread_mutex_unlock(&ckpt.lock);
+		/* Passive: copies what no reader still needs, never waits for or blocks anyone. */
+		sqlite3_wal_checkpoint_v2(ckpt.st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&ckpt.lock);
+	}
+	pthread_mutex_unlock(&ckpt.lock);
+	return NULL;
+}
+
+int store_checkpointer_start(const char *path)
+{
+	char err[512];
+	atomic_store(&background_checkpoints, true);
+	ckpt.st = store_open(path, false, err, sizeof err);
+	if (!ckpt.st) {
+		fprintf(stderr, "safehub: checkpointer: %s\n", err);
+		atomic_store(&background_checkpoints, false);
+		return -1;
+	}
+	ckpt.stopping = false;
+	if (pthread_create(&ckpt.thread, NULL, checkpointer_main, NULL) != 0) {
+		store_close(ckpt.st);
+		ckpt.st = NULL;
+		atomic_store(&background_checkpoints, false);
+		return -1;
+	}
+	ckpt.running = true;
+	return 0;
+}
+
+void store_checkpointer_stop(void)
+{
+	if (!ckpt.running)
+		return;
+	pthread_mutex_lock(&ckpt.lock);
+	ckpt.stopping = true;
+	pthread_cond_signal(&ckpt.wake);
+	pthread_mutex_unlock(&ckpt.lock);
+	pthread_join(ckpt.thread, NULL);
+	ckpt.running = false;
+	sqlite3_wal_checkpoint_v2(ckpt.st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	store_close(ckpt.st);
+	ckpt.st = NULL;
+	atomic_store(&background_checkpoints, false);
 }
 
 /* ---- transactions ---- */

@@ -45,6 +45,17 @@ int store_schema_version(struct store *st);
  * on first use (NULL on failure). store_close_all closes every one of them (at shutdown only).
  */
 void store_set_path(const char *path);
+
+/*
+ * store_checkpointer_start - for the server: connections opened from now on do not checkpoint the
+ * WAL themselves (PRAGMA wal_autocheckpoint = 0); a background thread with its own connection runs
+ * a passive checkpoint four times a second instead, so that no commit (and no view waiting on
+ * its audit entry) stalls behind copying pages into the database file. Durability is unchanged:
+ * every commit still syncs the WAL. 0, or -1 when its connection or thread cannot start.
+ * store_checkpointer_stop - stop it, with a last passive checkpoint. Safe when not started.
+ */
+int store_checkpointer_start(const char *path);
+void store_checkpointer_stop(void);
 struct store *store_thread(void);
 void store_close_all(void);
 
