@@ -328,10 +328,10 @@ static void stats_cache(void **state)
 	assert_false(mfh_cache_get(&k, &out));
 	/* At the bound, the least recently used goes first. */
 	mfh_cache_clear();
-	char months[MFH_CACHE_ENTRIES + 1][12];
+	char months[MFH_CACHE_ENTRIES + 1][16];
 	struct mfh_cache_key keys[MFH_CACHE_ENTRIES + 1];
 	for (int i = 0; i <= MFH_CACHE_ENTRIES; i++) {
-		snprintf(months[i], sizeof months[i], "%04d-01", 2000 + i);
+		snprintf(months[i], sizeof months[i], "%04d-01", (2000 + i) % 10000);
 		keys[i] = cache_key(9, &f, NULL, 0);
 		keys[i].month = months[i];
 	}
