@@ -33,6 +33,8 @@ struct ctx {
 	struct resp rs;                /* the answer being built */
 	char *body;                    /* collected body (capped at HTTP_BODY_MAX) */
 	size_t body_len;
+	size_t body_cap;               /* bytes allocated at body */
+	size_t declared;               /* the Content-Length, when one was sent (0 otherwise) */
 	bool too_large;                /* the body passed HTTP_BODY_MAX: answer 413, keep nothing */
 	bool answered;                 /* a response is already queued (413 on a declared length) */
 	bool waiting;                  /* suspended until the view's audit commit */
@@ -271,6 +273,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				c->answered = true;
 				return send_resp(conn, c);
 			}
+			c->declared = (size_t)n;
 		}
 		return MHD_YES;
 	}
@@ -296,15 +299,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			free(c->body);
 			c->body = NULL;
 			c->body_len = 0;
+			c->body_cap = 0;
 			*upload_size = 0;
 			resp_problem(&c->rs, 413, "Request body too large",
 				     "The request body must be 1 MiB or smaller.", NULL);
 			return send_resp(conn, c);
 		} else {
-			char *grown = realloc(c->body, c->body_len + *upload_size + 1);
-			if (!grown)
-				return MHD_NO;
-			c->body = grown;
+			/* Grow by doubling (to the declared length when there is one): a body arriving in
+			 * small pieces is copied O(n) times, not O(n^2), and leaves little freed memory. */
+			size_t need = c->body_len + *upload_size + 1;
+			if (need > c->body_cap) {
+				size_t cap = c->body_cap ? c->body_cap * 2 : (c->declared ? c->declared + 1 : 16384);
+				while (cap < need)
+					cap *= 2;
+				if (cap > HTTP_BODY_MAX + 1)
+					cap = HTTP_BODY_MAX + 1;
+				char *grown = realloc(c->body, cap);
+				if (!grown)
+					return MHD_NO;
+				c->body = grown;
+				c->body_cap = cap;
+			}
 			memcpy(c->body + c->body_len, upload_data, *upload_size);
 			c->body_len += *upload_size;
 			c->body[c->body_len] = 0;
