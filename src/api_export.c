@@ -77,6 +77,33 @@ static int add_ssda903(void *ctx, const struct export_ssda903_row *row)
 	return x->b->failed ? 1 : 0;
 }
 
+/*
+ * Answer an export from the store's result rc (0 done, > 0 too many rows, < 0 failed): the CSV in
+ * b, audited as `action` with the period and counts; or 503, or 422 naming `param` when too large.
+ * Frees b unless it becomes the answer.
+ */
+static void finish(struct req *rq, struct resp *rs, struct export_buf *b, int rc, const char *param,
+		   const char *action, const struct valid_date *from, const struct valid_date *to, long rows,
+		   long withheld)
+{
+	if (rc < 0 || (b->failed && rc == 0)) {
+		export_buf_free(b);
+		api_store_failed(rs);
+		return;
+	}
+	if (rc > 0) {
+		export_buf_free(b);
+		too_large(rs, param);
+		return;
+	}
+	char detail[128], f[11], t[11];
+	valid_format_date(from, f);
+	valid_format_date(to, t);
+	snprintf(detail, sizeof detail, "from %s to %s: %ld rows, %ld restricted left out", f, t, rows, withheld);
+	answer_csv(rs, b);
+	api_audit_view(rq, rs, action, "", 0, detail);
+}
+
 void api_export_ssda903(struct req *rq, struct resp *rs)
 {
 	struct jv v = {0};
@@ -98,22 +125,7 @@ void api_export_ssda903(struct req *rq, struct resp *rs)
 	struct rows_ctx x = {.b = &b};
 	long withheld = 0;
 	int rc = store_export_ssda903(rq->st, rq->session.user.id, lo, hi, add_ssda903, &x, &withheld);
-	if (rc < 0 || (b.failed && rc == 0)) {
-		export_buf_free(&b);
-		api_store_failed(rs);
-		return;
-	}
-	if (rc > 0) {
-		export_buf_free(&b);
-		too_large(rs, "from");
-		return;
-	}
-	char detail[128], f[11], t[11];
-	valid_format_date(&from, f);
-	valid_format_date(&to, t);
-	snprintf(detail, sizeof detail, "from %s to %s: %ld rows, %ld restricted left out", f, t, x.rows, withheld);
-	answer_csv(rs, &b);
-	api_audit_view(rq, rs, "export.ssda903", "", 0, detail);
+	finish(rq, rs, &b, rc, "from", "export.ssda903", &from, &to, x.rows, withheld);
 }
 
 static int add_annex_a(void *ctx, const struct export_annex_a_row *row)
@@ -145,20 +157,5 @@ void api_export_annex_a(struct req *rq, struct resp *rs)
 	struct rows_ctx a = {.b = &b};
 	long withheld = 0;
 	int rc = store_export_annex_a(rq->st, rq->session.user.id, lo, hi, add_annex_a, &a, &withheld);
-	if (rc < 0 || (b.failed && rc == 0)) {
-		export_buf_free(&b);
-		api_store_failed(rs);
-		return;
-	}
-	if (rc > 0) {
-		export_buf_free(&b);
-		too_large(rs, "date");
-		return;
-	}
-	char detail[128], f[11], t[11];
-	valid_format_date(&from, f);
-	valid_format_date(&date, t);
-	snprintf(detail, sizeof detail, "from %s to %s: %ld rows, %ld restricted left out", f, t, a.rows, withheld);
-	answer_csv(rs, &b);
-	api_audit_view(rq, rs, "export.annex_a", "", 0, detail);
+	finish(rq, rs, &b, rc, "date", "export.annex_a", &from, &date, a.rows, withheld);
 }

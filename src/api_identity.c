@@ -394,10 +394,6 @@ static void decide_fail(struct req *rq, struct resp *rs, enum identity_status s,
 		jv_error(&v, "person_id", "%s", err);
 		api_invalid(rs, &v);
 		break;
-	case IDENTITY_BAD_ROW:
-		jv_error(&v, "decision", "%s", err);
-		api_invalid(rs, &v);
-		break;
 	case IDENTITY_DENIED:
 		/* Recorded by the writer even though this request's transaction is rolled back. */
 		audit_fill(&e, &rq->session.user, "person.denied", "person", person_id, "denied", "restricted record");

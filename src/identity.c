@@ -358,123 +358,12 @@ int identity_review_get(struct store *st, int64_t id, struct identity_review *ou
 	return rc == STORE_NOTFOUND ? 1 : rc;
 }
 
-/* The row's value of the first of `keys` (NULL-terminated) present as a non-empty string, or "". */
-static const char *row_value(json_t *row, const char *const keys[])
-{
-	for (int i = 0; keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(row, keys[i]));
-		if (v && *v)
-			return v;
-	}
-	return "";
-}
-
-/* Copy src trimmed of spaces into out (cap bytes). */
-static void copy_trim(char *out, size_t cap, const char *src)
-{
-	while (*src == ' ')
-		src++;
-	size_t len = strlen(src);
-	while (len && src[len - 1] == ' ')
-		len--;
-	if (len >= cap)
-		len = cap - 1;
-	memcpy(out, src, len);
-	out[len] = 0;
-}
-
-/* A date of birth as an import row may hold it: what match_parse_dob reads, or D/M/YYYY. */
-static void row_dob(const char *v, char out[11])
-{
-	if (match_parse_dob(v, out) == 0)
-		return;
-	int d, m, y;
-	char tail;
-	out[0] = 0;
-	if (sscanf(v, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3 && y >= 1900) {
-		struct valid_date vd = { y, m, d };
-		char iso[11];
-		valid_format_date(&vd, iso);
-		if (valid_parse_date(iso, &vd))
-			memcpy(out, iso, sizeof iso);
-	}
-}
-
 /*
- * A new person from the row of review r, the way the import creates one (import_missing.c):
- * the row's given_name, family_name, dob, sex (F/M/U or the words), address and postcode (the
- * current address), nhs_number and la_id. Values the import would refuse are left out rather
- * than refused (the row passed the import's checks when it was queued), except the names.
- * Returns false with err set when the row lacks a usable name.
+ * Write the row against *person_id through the import it came from; *person_id 0 has the import
+ * create the person from the row, the way it creates one on import, and sets it.
  */
-static bool person_from_row(const struct identity_review *r, struct person *p, char *err, size_t errcap)
-{
-	static const char *const k_given[] = { "given_name", NULL };
-	static const char *const k_family[] = { "family_name", NULL };
-	static const char *const k_dob[] = { "dob", NULL };
-	static const char *const k_sex[] = { "sex", NULL };
-	static const char *const k_postcode[] = { "postcode", NULL };
-	static const char *const k_address[] = { "address", NULL };
-	static const char *const k_town[] = { "locality", "town", NULL };
-	static const char *const k_nhs[] = { "nhs_number", NULL };
-	static const char *const k_la[] = { "la_id", NULL };
-	json_t *row = json_loads(r->row_data ? r->row_data : "{}", 0, NULL);
-	memset(p, 0, sizeof *p);
-	copy_trim(p->given_name, sizeof p->given_name, row_value(row, k_given));
-	copy_trim(p->family_name, sizeof p->family_name, row_value(row, k_family));
-	bool ok = true;
-	if (valid_text(p->given_name, 1, PERSON_NAME_CHARS, false) ||
-	    valid_text(p->family_name, 1, PERSON_NAME_CHARS, false)) {
-		snprintf(err, errcap, "cannot create a person: the row has no usable given name and family name");
-		ok = false;
-		goto out;
-	}
-	row_dob(row_value(row, k_dob), p->dob);
-	char sex[16];
-	copy_trim(sex, sizeof sex, row_value(row, k_sex));
-	for (char *c = sex; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-	if (!strcmp(sex, "f") || !strcmp(sex, "female"))
-		snprintf(p->sex, sizeof p->sex, "female");
-	else if (!strcmp(sex, "m") || !strcmp(sex, "male"))
-		snprintf(p->sex, sizeof p->sex, "male");
-	else
-		snprintf(p->sex, sizeof p->sex, "unknown");
-	char nhs[11];
-	if (valid_nhs_number(row_value(row, k_nhs), nhs))
-		snprintf(p->nhs_number, sizeof p->nhs_number, "%s", nhs);
-	copy_trim(p->la_id, sizeof p->la_id, row_value(row, k_la));
-	if (valid_text(p->la_id, 0, PERSON_REF_CHARS, false))
-		p->la_id[0] = 0;
-	char line1[801], pc[9] = "";
-	copy_trim(line1, sizeof line1, row_value(row, k_address));
-	if (valid_text(line1, 0, 200, false))
-		line1[0] = 0;
-	if (!valid_postcode(row_value(row, k_postcode), pc))
-		pc[0] = 0;
-	if (line1[0] || pc[0]) {
-		struct person_address *a = &p->addresses[p->n_addresses++];
-		snprintf(a->line1, sizeof a->line1, "%s", line1);
-		copy_trim(a->town, sizeof a->town, row_value(row, k_town));
-		if (valid_text(a->town, 0, 100, false))
-			a->town[0] = 0;
-		snprintf(a->postcode, sizeof a->postcode, "%s", pc);
-		a->current = true;
-	}
-	if (r->import_id)
-		snprintf(p->notes, sizeof p->notes, "Created from row %d of %s import %lld, decided in the match review queue.",
-			 r->row_number, r->kind, (long long)r->import_id);
-	else
-		snprintf(p->notes, sizeof p->notes, "Created from row %d of a %s import, decided in the match review queue.",
-			 r->row_number, r->kind);
-out:
-	json_decref(row);
-	return ok;
-}
-
-/* Write the row against person_id through the import it came from. */
 static enum identity_status apply_row(struct store *st, const struct user *by, const struct identity_review *r,
-				      int64_t person_id, char *err, size_t errcap)
+				      int64_t *person_id, char *err, size_t errcap)
 {
 	if (strcmp(r->kind, "missing") == 0)
 		return import_missing_apply_review(st, by, r->row_data, person_id, err, errcap) == 0 ? IDENTITY_OK
@@ -489,7 +378,6 @@ enum identity_status identity_review_decide(struct store *st, const struct user 
 {
 	struct identity_review r = { 0 };
 	struct identity_person *p = NULL;
-	struct person *np = NULL;
 	enum identity_status ret = IDENTITY_FAILED;
 	*person_out = 0;
 	err[0] = 0;
@@ -525,7 +413,7 @@ enum identity_status identity_review_decide(struct store *st, const struct user 
 			ret = IDENTITY_DENIED;
 			goto out;
 		}
-		if ((ret = apply_row(st, by, &r, person_id, err, errcap)) != IDENTITY_OK)
+		if ((ret = apply_row(st, by, &r, &person_id, err, errcap)) != IDENTITY_OK)
 			goto out;
 		status = "linked";
 	} else if (d == IDENTITY_DECIDE_NEW) {
@@ -534,20 +422,8 @@ enum identity_status identity_review_decide(struct store *st, const struct user 
 			ret = IDENTITY_UNKNOWN_KIND;
 			goto out;
 		}
-		np = malloc(sizeof *np);
-		if (!np)
-			goto out;
-		if (!person_from_row(&r, np, err, errcap)) {
-			ret = IDENTITY_BAD_ROW;
-			goto out;
-		}
-		char perr[256];
-		if (person_create(st, by, np, perr, sizeof perr) != PERSON_OK) {
-			ret = IDENTITY_FAILED;
-			goto out;
-		}
-		person_id = np->id;
-		if ((ret = apply_row(st, by, &r, person_id, err, errcap)) != IDENTITY_OK)
+		person_id = 0;
+		if ((ret = apply_row(st, by, &r, &person_id, err, errcap)) != IDENTITY_OK)
 			goto out;
 		status = "created";
 	} else {
@@ -573,6 +449,5 @@ enum identity_status identity_review_decide(struct store *st, const struct user 
 out:
 	identity_review_free(&r);
 	free(p);
-	free(np);
 	return ret;
 }

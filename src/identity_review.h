@@ -50,7 +50,6 @@ enum identity_status {
 	IDENTITY_NO_PERSON,         /* link: no such person */
 	IDENTITY_MERGED,            /* link: the person was merged into another (err names it) */
 	IDENTITY_DENIED,            /* link: a restricted person the user is not named on */
-	IDENTITY_BAD_ROW,           /* new: the row lacks what a person needs (err says what) */
 	IDENTITY_UNKNOWN_KIND,      /* link/new: rows of this kind cannot be written */
 	IDENTITY_NOT_APPLIED,       /* the import refused to write the row (err says why) */
 	IDENTITY_FAILED             /* the store failed */
@@ -72,17 +71,16 @@ int identity_review_get(struct store *st, int64_t id, struct identity_review *ou
  * transaction: it must be pending (IDENTITY_DECIDED) at that version (IDENTITY_STALE).
  *  - LINK: person_id must exist (IDENTITY_NO_PERSON), not be merged (IDENTITY_MERGED) and be
  *    reachable by `by` (IDENTITY_DENIED); the row is written against it by its import.
- *  - NEW: a person is created from the row's given_name, family_name, dob, sex, address,
- *    postcode, nhs_number and la_id as the import would create one (person_create, audited
- *    person.create; IDENTITY_BAD_ROW without usable names), then the row is written against it.
+ *  - NEW: the row's import creates a person from the row exactly as it does on import (audited
+ *    person.create) and writes the row against it; when the row's episode exists by now, the
+ *    row updates it and *person_out is that episode's person (no new person).
  *  - LINK and NEW write the row through its import (kind "missing":
  *    import_missing_apply_review; IDENTITY_NOT_APPLIED when it refuses, IDENTITY_UNKNOWN_KIND
  *    for a kind no import writes).
  *  - DISMISS: nothing is written.
  * The review's status becomes linked / created / dismissed with the person and who decided,
  * and match.decide is audited. *person_out gets the person (0 for dismiss). On an error the
- * caller rolls back; err (errcap bytes) explains IDENTITY_MERGED, IDENTITY_BAD_ROW and
- * IDENTITY_NOT_APPLIED.
+ * caller rolls back; err (errcap bytes) explains IDENTITY_MERGED and IDENTITY_NOT_APPLIED.
  */
 enum identity_status identity_review_decide(struct store *st, const struct user *by, int64_t id, int64_t version,
 					    enum identity_decision d, int64_t person_id, int64_t *person_out, char *err,

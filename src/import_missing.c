@@ -1075,7 +1075,7 @@ out:
 
 /* ---- a row the review queue held ---- */
 
-int import_missing_apply_review(struct store *st, const struct user *by, const char *row_json, int64_t person_id,
+int import_missing_apply_review(struct store *st, const struct user *by, const char *row_json, int64_t *person_id,
 				char *err, size_t errcap)
 {
 	struct import_errors errs = { 0 };
@@ -1119,25 +1119,29 @@ int import_missing_apply_review(struct store *st, const struct user *by, const c
 	enum import_status s;
 	if (frc == MISSING_OK) {
 		s = update_episode(&x, id);
+		if (s == IMPORT_OK && missing_get(st, id, x.ep) == MISSING_OK)
+			*person_id = x.ep->person_id;
+		else if (s == IMPORT_OK)
+			s = IMPORT_ERROR;
 	} else if (frc != MISSING_NOT_FOUND) {
 		s = IMPORT_ERROR;
 	} else {
-		if (person_id > 0) {
+		if (*person_id > 0) {
 			bool restricted;
-			int prc = store_person_restricted(st, person_id, &restricted);
+			int prc = store_person_restricted(st, *person_id, &restricted);
 			if (prc == STORE_NOTFOUND) {
-				snprintf(err, errcap, "person %lld does not exist", (long long)person_id);
+				snprintf(err, errcap, "person %lld does not exist", (long long)*person_id);
 				goto out;
 			}
 			if (prc != 0) {
 				snprintf(err, errcap, "the store failed");
 				goto out;
 			}
-		} else if (create_person(&x, &person_id) != 0) {
+		} else if (create_person(&x, person_id) != 0) {
 			snprintf(err, errcap, "the store failed");
 			goto out;
 		}
-		s = create_episode(&x, person_id);
+		s = create_episode(&x, *person_id);
 	}
 	if (s == IMPORT_INVALID && errs.n)
 		snprintf(err, errcap, "%s: %s", errs.e[0].column[0] ? errs.e[0].column : "row", errs.e[0].message);

@@ -100,15 +100,16 @@ void import_errors_free(struct import_errors *errs);
 /*
  * import_missing_apply_review - write a row the review queue held, now that user `by` has decided
  * who it is about: row_json is the row as queued (a JSON object, column -> text value, as
- * import_missing_run queued it) and person_id the person chosen, or 0 to create a new person from
- * the row (audited person.create). The row is checked again as on import (a failure writes
+ * import_missing_run queued it) and *person_id the person chosen, or 0 to create a new person from
+ * the row (audited person.create); on success *person_id is the person the row was written
+ * against (the new person, or, when the row's episode exists by now, that episode's person). The row is checked again as on import (a failure writes
  * nothing and puts "column: message" in err); then, inside the caller's transaction, the episode
  * is created for the person (audited missing.create), or, when an episode with the row's
  * (police_force, police_ref) exists by now, updated from the row (missing_update_import).
  * Returns 0, or -1 with err[errcap] saying why (a bad row, an unknown person, a store failure;
  * the caller rolls back).
  */
-int import_missing_apply_review(struct store *st, const struct user *by, const char *row_json, int64_t person_id,
+int import_missing_apply_review(struct store *st, const struct user *by, const char *row_json, int64_t *person_id,
 				char *err, size_t errcap);
 
 #endif

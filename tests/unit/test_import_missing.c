@@ -47,6 +47,12 @@ static int64_t started(struct fixture *f, const char *ref)
 	return t;
 }
 
+/* import_missing_apply_review with the chosen person given by value. */
+static int apply(struct store *st, const struct user *by, const char *row, int64_t person_id, char *err, size_t cap)
+{
+	return import_missing_apply_review(st, by, row, &person_id, err, cap);
+}
+
 static void test_time_forms(void **state)
 {
 	struct fixture *f = *state;
@@ -143,7 +149,7 @@ static void test_apply_review(void **state)
 	char err[256];
 	/* Against the chosen person: the episode is the child's, audited missing.create. */
 	assert_int_equal(store_begin(f->st, true), 0);
-	assert_int_equal(import_missing_apply_review(f->st, &f->manager, ROW, f->child->id, err, sizeof err), 0);
+	assert_int_equal(apply(f->st, &f->manager, ROW, f->child->id, err, sizeof err), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	int64_t id;
 	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "R1", &id), MISSING_OK);
@@ -164,7 +170,7 @@ static void test_apply_review(void **state)
 
 	/* The same row again (decided twice, or imported meanwhile): written over, nothing new. */
 	assert_int_equal(store_begin(f->st, true), 0);
-	assert_int_equal(import_missing_apply_review(f->st, &f->manager, ROW, f->child->id, err, sizeof err), 0);
+	assert_int_equal(apply(f->st, &f->manager, ROW, f->child->id, err, sizeof err), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	int64_t again;
 	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "R1", &again), MISSING_OK);
@@ -176,7 +182,7 @@ static void test_apply_review(void **state)
 			   " \"missing_from\": \"care\", \"category\": \"A\", \"started_at\": \"2026-11-02T10:00:00Z\","
 			   " \"reported_at\": \"2026-11-02T11:00:00Z\"}";
 	assert_int_equal(store_begin(f->st, true), 0);
-	assert_int_equal(import_missing_apply_review(f->st, &f->manager, row2, 0, err, sizeof err), 0);
+	assert_int_equal(apply(f->st, &f->manager, row2, 0, err, sizeof err), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "R2", &id), MISSING_OK);
 	assert_int_equal(missing_get(f->st, id, e), MISSING_OK);
@@ -196,14 +202,14 @@ static void test_apply_review(void **state)
 			  " \"family_name\": \"B\", \"missing_from\": \"home\", \"category\": \"M\","
 			  " \"started_at\": \"2026-13-01 10:00\", \"reported_at\": \"2026-11-01 10:00\"}";
 	assert_int_equal(store_begin(f->st, true), 0);
-	assert_int_equal(import_missing_apply_review(f->st, &f->manager, bad, f->child->id, err, sizeof err), -1);
+	assert_int_equal(apply(f->st, &f->manager, bad, f->child->id, err, sizeof err), -1);
 	assert_non_null(strstr(err, "started_at: "));
 	const char *r4 = "{\"police_force\": \"Northby Police\", \"police_ref\": \"R4\", \"given_name\": \"A\","
 			 " \"family_name\": \"B\", \"missing_from\": \"home\", \"category\": \"M\","
 			 " \"started_at\": \"2026-11-01 10:00\", \"reported_at\": \"2026-11-01 10:00\"}";
-	assert_int_equal(import_missing_apply_review(f->st, &f->manager, r4, 999999, err, sizeof err), -1);
+	assert_int_equal(apply(f->st, &f->manager, r4, 999999, err, sizeof err), -1);
 	assert_non_null(strstr(err, "does not exist"));
-	assert_int_equal(import_missing_apply_review(f->st, &f->manager, "[1]", f->child->id, err, sizeof err), -1);
+	assert_int_equal(apply(f->st, &f->manager, "[1]", f->child->id, err, sizeof err), -1);
 	store_rollback(f->st);
 	free(e);
 	store_set_now(0);
