@@ -52,6 +52,9 @@ test('a newly reported missing child appears within one refresh, without a reloa
   await screenshot(page, 'mfh-dashboard-empty');
   assert.equal(await page.locator('#mfh-updated').getAttribute('aria-live'), 'polite');
   assert.match(await page.locator('#mfh-updated').innerText(), /^Updated at \d\d:\d\d$/);
+  // A manager may import and export: the dashboard leads to both pages.
+  assert.equal(await page.locator('#mfh-tools a[href="/imports/missing"]').count(), 1);
+  assert.equal(await page.locator('#mfh-tools a[href="/exports"]').count(), 1);
 
   // Focus a number; mark the page, so that a reload (a new document) would show.
   const focusKey = 'count:missing_now';

@@ -25,6 +25,7 @@ import { teams } from '../casework.js';
 import {
   MISSING_FROM, textFor, gradeTag, hoursText, personName,
 } from '../missing-episode-ui.js';
+import { CAN_IMPORT, CAN_EXPORT } from '../roles.js';
 
 export const REFRESH_MS = 30000;
 
@@ -560,6 +561,13 @@ export async function render(ctx) {
         'Missing from home'),
       h('p', { class: 'govuk-body' }, 'Every child reported missing, live. Each number leads to the children behind it. ',
         h('a', { class: 'govuk-link', href: '/missing/episodes', text: 'All missing episodes' }), '.'),
+      (CAN_IMPORT.includes(ctx.user.role) || CAN_EXPORT.includes(ctx.user.role))
+        ? h('ul', { class: 'govuk-list', id: 'mfh-tools' },
+          CAN_IMPORT.includes(ctx.user.role)
+            ? h('li', {}, h('a', { class: 'govuk-link', href: '/imports/missing', text: 'Import a police extract' })) : null,
+          CAN_EXPORT.includes(ctx.user.role)
+            ? h('li', {}, h('a', { class: 'govuk-link', href: '/exports', text: 'Statutory returns: SSDA903 missing and Annex A' })) : null)
+        : null,
       filtersForm(filters, teamList, ref && ref.sexes, onSubmit, onClear),
       updated,
       errorBox,
