@@ -141,11 +141,15 @@ export function rfc3339(date) {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-// Parts for a date-and-time input from an RFC 3339 time (or now): {day, month, year, time}.
+// Parts for a date-and-time input from an RFC 3339 time (or now): {day, month, year, time},
+// with now: true when they are the present moment (the input then remembers them, below).
 export function dateTimeParts(rfc = null) {
   const f = londonFields(rfc ? new Date(rfc) : new Date());
-  return { day: String(f.day), month: String(f.month), year: String(f.year), time: `${String(f.hour).padStart(2, '0')}:${String(f.minute).padStart(2, '0')}` };
+  const parts = { day: String(f.day), month: String(f.month), year: String(f.year), time: `${String(f.hour).padStart(2, '0')}:${String(f.minute).padStart(2, '0')}` };
+  return rfc ? parts : { ...parts, now: true };
 }
+
+const partsKey = (v) => `${v.day}/${v.month}/${v.year} ${v.time}`;
 
 // '14:30', '2:30pm', '9am', '09.15' -> {hour, minute}; null when not a time.
 export function parseTime(s) {
@@ -184,6 +188,8 @@ export function dateTimeInput({ id, legend, legendSize = 's', hint, value = {}, 
               class: ['govuk-input govuk-date-input__input', `govuk-input--width-${w}`, marked.includes(p) && 'govuk-input--error'],
               id: `${id}-${p}`, name: `${id}-${p}`, type: 'text', inputmode: p === 'time' ? 'text' : 'numeric',
               value: value[p] || '', autocomplete: 'off', spellcheck: 'false',
+              // The time box of a "now" default remembers it: left as it was, it means the moment of saving.
+              'data-now': p === 'time' && value.now ? partsKey(value) : null,
             })))))));
 }
 
@@ -209,11 +215,13 @@ export function readDateTime(form, id, label) {
   }
   const time = parseTime(parts.time);
   if (!time) return { parts, error: `${label}: enter a time like 14:30 or 2:30pm`, errorParts: ['time'] };
-  // The current minute (the default) means now, to the second: a time typed to the minute
-  // would otherwise fall before something recorded earlier in the same minute.
+  // The "now" default left as it was, or the current minute, means now, to the second: a time
+  // to the minute would otherwise fall before something recorded earlier in the same minute
+  // (a referral received a moment before the minute turned and decided just after).
   let at = londonToUtc(y, m, d, time.hour, time.minute);
   const now = Date.now();
-  if (now >= at.getTime() && now - at.getTime() < 60000) at = new Date(now);
+  const untouched = form.querySelector(`#${id}-time`)?.dataset.now === partsKey(parts);
+  if (now >= at.getTime() && (untouched || now - at.getTime() < 60000)) at = new Date(now);
   return { parts, value: rfc3339(at) };
 }
 
