@@ -198,6 +198,10 @@ export function dateTimeInput({ id, legend, legendSize = 's', hint, value = {}, 
 export function readDateTime(form, id, label) {
   const get = (p) => (form.querySelector(`#${id}-${p}`)?.value || '').trim();
   const parts = { day: get('day'), month: get('month'), year: get('year'), time: get('time') };
+  // Still the "now" default as drawn? Then keep saying so, so that a form drawn again after an
+  // error (from these parts) still means the moment of saving.
+  const untouched = form.querySelector(`#${id}-time`)?.dataset.now === partsKey(parts);
+  if (untouched) parts.now = true;
   if (!parts.day && !parts.month && !parts.year && !parts.time) return { parts, value: '' };
   const missing = ['day', 'month', 'year', 'time'].filter((p) => !parts[p]);
   if (missing.length) return { parts, error: `${label} must include a ${missing.join(' and a ')}`, errorParts: missing };
@@ -220,7 +224,6 @@ export function readDateTime(form, id, label) {
   // (a referral received a moment before the minute turned and decided just after).
   let at = londonToUtc(y, m, d, time.hour, time.minute);
   const now = Date.now();
-  const untouched = form.querySelector(`#${id}-time`)?.dataset.now === partsKey(parts);
   if (now >= at.getTime() && (untouched || now - at.getTime() < 60000)) at = new Date(now);
   return { parts, value: rfc3339(at) };
 }
