@@ -31,6 +31,7 @@
 #include "csv.h"
 #include "identity.h"
 #include "missing.h"
+#include "settings.h"
 #include "person.h"
 #include "store.h"
 #include "store_import.h"
@@ -974,6 +975,11 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 				&x.import_id) != 0)
 		goto out;
 	res->import_id = x.import_id;
+	/* Read once for every row (inside the import's transaction, so they cannot change under it). */
+	struct settings_mfh settings;
+	if (settings_mfh(st, &settings) != 0)
+		goto out;
+	x.ep->settings = &settings;
 
 	char **fields;
 	int n;

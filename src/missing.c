@@ -390,8 +390,14 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		e->looked_after = strcmp(e->missing_from, "care") == 0;
 		e->looked_after_given = true;
 	}
-	struct settings_mfh s;
-	if (settings_mfh(st, &s) != 0 || place(st, &s, e) != 0)
+	struct settings_mfh read;
+	const struct settings_mfh *s = e->settings;
+	if (!s) {
+		if (settings_mfh(st, &read) != 0)
+			return MISSING_ERROR;
+		s = &read;
+	}
+	if (place(st, s, e) != 0)
 		return MISSING_ERROR;
 	snprintf(e->grade_latest, sizeof e->grade_latest, "%s", e->grade);
 	snprintf(e->grade_highest, sizeof e->grade_highest, "%s", e->grade);
@@ -437,7 +443,7 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		if (audit(st, by, "missing.create", SUBJECT_EPISODE, e->id, detail) != MISSING_OK)
 			return MISSING_ERROR;
 	}
-	return repeat_check(st, by, &s, e->person_id, e->id, e->started_at, e->team, NULL);
+	return repeat_check(st, by, s, e->person_id, e->id, e->started_at, e->team, NULL);
 }
 
 int missing_find_by_ref(struct store *st, const char *force, const char *ref, int64_t *id)

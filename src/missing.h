@@ -22,6 +22,7 @@
 #include "user.h"
 
 struct store;
+struct settings_mfh;
 
 #define MISSING_RHI_SECONDS (72 * 3600)  /* the RHI is due this long after the return */
 #define MISSING_AUTHORITY_CHARS 100      /* police_force, provider, placing/host authority */
@@ -159,6 +160,9 @@ struct missing_episode {
 							      * (an import's import.missing), so no
 							      * missing.create/update/grade entry per
 							      * episode (missing.repeat is still audited) */
+	const struct settings_mfh *settings;                 /* input: the settings a batch (an import)
+							      * read once for all its episodes; NULL:
+							      * missing_create reads them */
 	int64_t created_at, updated_at;                      /* UTC seconds */
 	char created_by[USER_NAME_MAX + 1];                  /* usernames */
 	char updated_by[USER_NAME_MAX + 1];

@@ -273,8 +273,12 @@ int store_schema_version(struct store *st)
  * England and Wales bank holidays (calendar.c) and the example risk tool (config/risk-tools).
  * Runs inside the migration's transaction.
  */
+static int bump_schema_cookie(struct store *st, char *err, size_t errcap);
+
 static int seed(struct store *st, int version, char *err, size_t errcap)
 {
+	if (version == 7)
+		return bump_schema_cookie(st, err, errcap);
 	if (version != 2)
 		return 0;
 	struct calendar_holiday days[(CALENDAR_DEFAULT_LAST_YEAR - CALENDAR_DEFAULT_FIRST_YEAR + 1) *
@@ -328,6 +332,28 @@ static int seed(struct store *st, int version, char *err, size_t errcap)
 	json_decref(def);
 	risk_tool_free(tool);
 	return rc;
+}
+
+/*
+ * After a migration that edits sqlite_schema's text (sql/007), add one to the schema cookie so
+ * that this and every other connection reads the schema again. Inside the migration's transaction.
+ */
+static int bump_schema_cookie(struct store *st, char *err, size_t errcap)
+{
+	sqlite3_stmt *s = NULL;
+	int cookie = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA schema_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		cookie = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	/* A pragma takes no bound parameters: the value is a number written here. */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA schema_version = %d", cookie + 1);
+	if (cookie < 0 || exec(st, sql) != 0) {
+		snprintf(err, errcap, "cannot bump the schema cookie: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
 }
 
 /* Apply every embedded sql/NNN_*.sql with NNN above the current version, each in a transaction. */

@@ -46,8 +46,9 @@ static const char SQL_PERSON[] =
 	"   ORDER BY coalesce(json_extract(a.value, '$.current'), 0) DESC, CAST(a.key AS INTEGER) LIMIT 1)"
 	" FROM persons p WHERE p.id = ?1";
 static const char SQL_REVIEW_INSERT[] =
-	"INSERT INTO match_reviews(import_id, kind, row_number, row_data, candidates, status, created_at, version)"
-	" VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, 'pending', ?6, 1)";
+	"INSERT INTO match_reviews(import_id, kind, row_number, row_data, candidates, status, created_at, version,"
+	" row_key) VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, 'pending', ?6, 1, CASE ?2 WHEN 'missing' THEN"
+	" json_extract(?4, '$.police_force') || char(31) || json_extract(?4, '$.police_ref') END)";
 static const char SQL_REVIEW_GET[] =
 	"SELECT r.id, r.version, coalesce(r.import_id, 0), r.kind, r.row_number, r.row_data, r.candidates, r.status,"
 	" coalesce(r.person_id, 0), coalesce(r.decided_at, 0), coalesce(u.username, ''), r.created_at"

@@ -24,10 +24,9 @@ static const char SQL_BY_NHS[] =
 static const char SQL_BY_LA_ID[] =
 	"SELECT id, coalesce(merged_into, 0) FROM persons WHERE la_id = ?1 AND la_id IS NOT NULL"
 	" ORDER BY merged_into IS NOT NULL, id LIMIT 1";
-/* Pending reviews are few (a partial index keeps them apart); the row's members are read as JSON. */
+/* A pending review of the same row key (sql/008: force, U+001F, reference), by match_reviews_pending_key. */
 static const char SQL_REVIEW_PENDING[] =
-	"SELECT 1 FROM match_reviews WHERE status = 'pending' AND kind = ?1"
-	" AND json_extract(row_data, '$.police_force') = ?2 AND json_extract(row_data, '$.police_ref') = ?3 LIMIT 1";
+	"SELECT 1 FROM match_reviews WHERE status = 'pending' AND kind = ?1 AND row_key = ?2 || char(31) || ?3 LIMIT 1";
 static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?1";
 
 #define MERGE_HOPS_MAX 16
