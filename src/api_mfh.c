@@ -35,6 +35,7 @@
 #include "json.h"
 #include "mfh.h"
 #include "mfh_cache.h"
+#include "mfh_window.h"
 #include "store.h"
 #include "store_mfh.h"
 
@@ -458,9 +459,9 @@ static bool dash_compute(struct store *st, struct dash *d, const struct mfh_scop
 	bool overlap = p->from < cur->to && cur->from < p->to;
 	int64_t from = overlap && cur->from < p->from ? cur->from : p->from;
 	int64_t to = overlap && cur->to > p->to ? cur->to : p->to;
-	if (store_mfh_scan(st, sc, from, to, dash_episode, d) != 0 ||
-	    (!overlap && store_mfh_scan(st, sc, cur->from, cur->to, dash_episode, d) != 0) ||
-	    store_mfh_repeat_flags(st, dash_flag, d) != 0 || mfh_tally_result(d->tally, months, span) != 0)
+	if (mfh_window_scan(st, sc, from, to, dash_episode, d) != 0 ||
+	    (!overlap && mfh_window_scan(st, sc, cur->from, cur->to, dash_episode, d) != 0) ||
+	    mfh_window_repeat_flags(st, dash_flag, d) != 0 || mfh_tally_result(d->tally, months, span) != 0)
 		return false;
 	sort_kept(&d->awaiting, kept_newest_first);
 	return true;
@@ -670,7 +671,7 @@ static bool flagged_before(const struct list *l, int64_t person_id, int64_t befo
 static int list_children(struct store *st, struct list *l)
 {
 	if (l->measure == MFH_REPEAT_CHILDREN) {
-		if (store_mfh_repeat_flags(st, list_flag, l) != 0 || l->failed)
+		if (mfh_window_repeat_flags(st, list_flag, l) != 0 || l->failed)
 			return -1;
 		if (l->n_flags > 1)
 			qsort(l->flags, l->n_flags, sizeof *l->flags, flag_cmp);
@@ -732,7 +733,7 @@ static bool list_read(struct store *st, struct list *l, const struct mfh_scope *
 		l->from = q->current.from;
 		l->to = q->current.to;
 	}
-	if (store_mfh_scan(st, sc, l->from, l->to, list_scan, l) != 0 || l->kept.failed)
+	if (mfh_window_scan(st, sc, l->from, l->to, list_scan, l) != 0 || l->kept.failed)
 		return false;
 	if ((m == MFH_CHILDREN || m == MFH_REPEAT_CHILDREN) && list_children(st, l) != 0)
 		return false;

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "demo.h"
 #include "http.h"
+#include "mfh_window.h"
 #include "policy.h"
 #include "route.h"
 #include "store.h"
@@ -184,7 +185,11 @@ static int cmd_serve(struct opts *o)
 		store_checkpointer_stop();
 		return 1;
 	}
+	/* The dashboard's window is read while the server starts listening (not required: on failure
+	 * the first dashboard reads it). */
+	mfh_window_warm_start(db);
 	int rc = http_serve(&h);
+	mfh_window_warm_join();
 	audit_writer_stop();
 	store_close_all();
 	store_checkpointer_stop();

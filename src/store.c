@@ -591,6 +591,11 @@ int store_begin(struct store *st, bool write)
 	return 0;
 }
 
+bool store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
 int store_commit(struct store *st)
 {
 	if (exec(st, "COMMIT") != 0) {

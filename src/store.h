@@ -61,6 +61,8 @@ void store_close_all(void);
 
 /* Transactions. store_begin(write) is BEGIN IMMEDIATE for writes, BEGIN for reads. */
 int store_begin(struct store *st, bool write);
+/* store_in_transaction - whether this connection is inside a transaction (BEGIN without its end). */
+bool store_in_transaction(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 

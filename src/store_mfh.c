@@ -117,6 +117,23 @@ static const char SQL_GENERATION[] = "SELECT n FROM mfh_generation WHERE id = 1"
 /* The persons whose access list names user ?1, ascending. */
 static const char SQL_NAMED[] = "SELECT person_id FROM person_access WHERE user_id = ?1 ORDER BY person_id";
 
+/*
+ * The window's reads (src/mfh_window.c, sql/009): an episode with what the statistics and every
+ * filter need. 0-6 as SCAN_COLS, 7 looked_after, 8 team, 9 locality, 10-11 the person's dob, sex.
+ */
+#define WINDOW_COLS                                                                                   \
+	SCAN_COLS ", e.looked_after, e.team, e.locality, coalesce(p.dob, ''), p.sex"
+static const char SQL_WINDOW_STATE[] =
+	"SELECT n, flags, reload, (SELECT coalesce(max(id), 0) FROM missing_episodes) FROM mfh_generation WHERE id = 1";
+/* Everything from ?1 on: one range of missing_mfh and the person of each. */
+static const char SQL_WINDOW_FROM[] =
+	"SELECT " WINDOW_COLS " FROM missing_episodes e INDEXED BY missing_mfh" P_JOIN " WHERE e.started_at >= ?1";
+/* Episodes added since: ids above ?1 (a range of the table itself). */
+static const char SQL_WINDOW_NEW[] = "SELECT " WINDOW_COLS " FROM missing_episodes e" P_JOIN " WHERE e.id > ?1";
+/* Episodes changed since generation ?1. */
+static const char SQL_WINDOW_CHANGED[] =
+	"SELECT " WINDOW_COLS " FROM missing_episodes e INDEXED BY missing_mfh_seq" P_JOIN " WHERE e.mfh_seq > ?1";
+
 /* The ids of the persons hidden from the walk's user, ascending. */
 struct hidden {
 	int64_t *id;
@@ -489,5 +506,56 @@ int store_mfh_named(struct store *st, int64_t user_id, int64_t **ids, size_t *n)
 		*n = 0;
 		return -1;
 	}
+	return 0;
+}
+
+int store_mfh_window_state(struct store *st, struct mfh_window_state *out)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_WINDOW_STATE);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = (struct mfh_window_state){
+			.generation = num(s, 0), .flags = num(s, 1), .reload = num(s, 2), .max_id = num(s, 3),
+		};
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t arg, mfh_episode_fn fn, void *ctx)
+{
+	const char *sql = what == MFH_WINDOW_FROM ? SQL_WINDOW_FROM : what == MFH_WINDOW_NEW ? SQL_WINDOW_NEW
+											: SQL_WINDOW_CHANGED;
+	sqlite3_stmt *s = store_prepare(st, sql);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, arg);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct mfh_episode e;
+		scan_row(s, &e);
+		e.looked_after = num(s, 7) != 0;
+		e.team = txt(s, 8);
+		e.locality = txt(s, 9);
+		e.dob = txt(s, 10);
+		e.sex = txt(s, 11);
+		if (fn(ctx, &e) != 0)
+			break;
+	}
+	return walk_end(s, rc);
+}
+
+int store_mfh_hidden(struct store *st, int64_t user_id, int64_t **ids, size_t *n)
+{
+	struct hidden h;
+	*ids = NULL;
+	*n = 0;
+	if (hidden_load(st, user_id, &h) != 0) {
+		free(h.id);
+		return -1;
+	}
+	*ids = h.id;
+	*n = h.n;
 	return 0;
 }

@@ -90,4 +90,37 @@ int store_mfh_generation(struct store *st, int64_t *gen);
  */
 int store_mfh_named(struct store *st, int64_t user_id, int64_t **ids, size_t *n);
 
+/* ---- the window of recent episodes (src/mfh_window.c, sql/009_mfh_window.sql) ---- */
+
+/* Where the data stands, as the current transaction sees it. */
+struct mfh_window_state {
+	int64_t generation;  /* mfh_generation.n: moves with every write the dashboard can show */
+	int64_t flags;       /* moves with every change of person_flags */
+	int64_t reload;      /* moves when an episode or person is deleted */
+	int64_t max_id;      /* the largest episode id (0: none) */
+};
+
+/* store_mfh_window_state - *out as above. -1 on a store error. */
+int store_mfh_window_state(struct store *st, struct mfh_window_state *out);
+
+/* What store_mfh_window_rows reads. */
+enum mfh_window_read {
+	MFH_WINDOW_FROM,     /* every episode that started at or after arg */
+	MFH_WINDOW_NEW,      /* every episode whose id is above arg */
+	MFH_WINDOW_CHANGED,  /* every episode changed after generation arg (its mfh_seq) */
+};
+
+/*
+ * store_mfh_window_rows - episodes as `what` says, whoever may see them, with what the
+ * statistics and every filter need: the scan's columns (store_mfh_scan) and looked_after, team,
+ * locality and the person's dob and sex. Other texts are "". Returns 0, or -1 on a store error.
+ */
+int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t arg, mfh_episode_fn fn, void *ctx);
+
+/*
+ * store_mfh_hidden - the persons hidden from user_id (an access list not naming them), ascending,
+ * into a new array *ids (free it) of *n. -1 on a store error or out of memory.
+ */
+int store_mfh_hidden(struct store *st, int64_t user_id, int64_t **ids, size_t *n);
+
 #endif

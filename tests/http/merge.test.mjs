@@ -136,7 +136,9 @@ const ALL = [...Object.keys(TABLES), 'actions', 'contacts', 'case_notes', 'flags
   'return_interviews', 'missing_notifications'];
 function snapshot() {
   const s = {};
-  for (const t of ALL) s[t] = rows(`SELECT * FROM ${t} ORDER BY 1, 2`);
+  // mfh_seq is bookkeeping, not the record: the data generation of the row's last change, which
+  // the MFH dashboard's window reads changes by (sql/009). A merge and its undoing move it on.
+  for (const t of ALL) s[t] = rows(`SELECT * FROM ${t} ORDER BY 1, 2`).map(({ mfh_seq: _seq, ...r }) => r);
   return s;
 }
 const keyOf = (t, r) => (t === 'person_access' ? `${r.person_id}/${r.user_id}` : String(r.id ?? r.episode_id));
