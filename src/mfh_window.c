@@ -21,6 +21,8 @@
 /* How far back the window reaches: the current month and the 23 before it. */
 #define WINDOW_MONTHS 24
 #define NO_TEXT UINT16_MAX
+/* More new or changed episodes than this since the last read: read the window whole instead. */
+#define CHANGES_MAX 100000
 
 struct row {
 	int64_t id, person_id, started_at, ended_at, offered_at, completed_at;
@@ -241,18 +243,21 @@ static int keep_up(struct store *st)
 	/* Anything going backwards (a database restored from a backup) is read again whole too. */
 	bool whole = !w.loaded || w.failed || now.reload != w.at.reload || now.max_id < w.at.max_id ||
 		     now.generation < w.at.generation;
+	/* After a large import the changes are more than the window: reading it whole is less work. */
+	if (!whole && (now.max_id - w.at.max_id > CHANGES_MAX || now.generation - w.at.generation > CHANGES_MAX))
+		whole = true;
 	if (whole) {
 		clear();
 		w.from = window_start(store_now());
 		w.info.full_reads++;
-		if (store_mfh_window_rows(st, MFH_WINDOW_FROM, w.from, add_row, NULL) != 0 || w.failed)
+		if (store_mfh_window_rows(st, MFH_WINDOW_FROM, w.from, 0, add_row, NULL) != 0 || w.failed)
 			goto fail;
 		qsort(w.v, w.n, sizeof *w.v, row_cmp);
 		w.loaded = true;
 	} else if (now.generation != w.at.generation || now.max_id != w.at.max_id) {
 		w.info.change_reads++;
-		if (store_mfh_window_rows(st, MFH_WINDOW_CHANGED, w.at.generation, put_row, NULL) != 0 ||
-		    store_mfh_window_rows(st, MFH_WINDOW_NEW, w.at.max_id, put_row, NULL) != 0 || w.failed)
+		if (store_mfh_window_rows(st, MFH_WINDOW_CHANGED, w.at.generation, 0, put_row, NULL) != 0 ||
+		    store_mfh_window_rows(st, MFH_WINDOW_NEW, w.at.max_id, w.from, put_row, NULL) != 0 || w.failed)
 			goto fail;
 	}
 	if (!w.flags_loaded || now.flags != w.at.flags) {

@@ -128,9 +128,10 @@ static const char SQL_WINDOW_STATE[] =
 /* Everything from ?1 on: one range of missing_mfh and the person of each. */
 static const char SQL_WINDOW_FROM[] =
 	"SELECT " WINDOW_COLS " FROM missing_episodes e INDEXED BY missing_mfh" P_JOIN " WHERE e.started_at >= ?1";
-/* Episodes added since: ids above ?1 (a range of the table itself). */
-static const char SQL_WINDOW_NEW[] = "SELECT " WINDOW_COLS " FROM missing_episodes e" P_JOIN " WHERE e.id > ?1";
-/* Episodes changed since generation ?1. */
+/* Episodes added since: ids above ?1 (a range of the table itself) that started at or after ?2. */
+static const char SQL_WINDOW_NEW[] =
+	"SELECT " WINDOW_COLS " FROM missing_episodes e" P_JOIN " WHERE e.id > ?1 AND e.started_at >= ?2";
+/* Episodes changed since generation ?1: all of them (one that left the window must leave it). */
 static const char SQL_WINDOW_CHANGED[] =
 	"SELECT " WINDOW_COLS " FROM missing_episodes e INDEXED BY missing_mfh_seq" P_JOIN " WHERE e.mfh_seq > ?1";
 
@@ -523,7 +524,8 @@ int store_mfh_window_state(struct store *st, struct mfh_window_state *out)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t arg, mfh_episode_fn fn, void *ctx)
+int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t arg, int64_t from, mfh_episode_fn fn,
+			  void *ctx)
 {
 	const char *sql = what == MFH_WINDOW_FROM ? SQL_WINDOW_FROM : what == MFH_WINDOW_NEW ? SQL_WINDOW_NEW
 											: SQL_WINDOW_CHANGED;
@@ -531,6 +533,8 @@ int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t a
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, arg);
+	if (what == MFH_WINDOW_NEW)
+		sqlite3_bind_int64(s, 2, from);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mfh_episode e;

@@ -106,7 +106,7 @@ int store_mfh_window_state(struct store *st, struct mfh_window_state *out);
 /* What store_mfh_window_rows reads. */
 enum mfh_window_read {
 	MFH_WINDOW_FROM,     /* every episode that started at or after arg */
-	MFH_WINDOW_NEW,      /* every episode whose id is above arg */
+	MFH_WINDOW_NEW,      /* every episode whose id is above arg and that started at or after from */
 	MFH_WINDOW_CHANGED,  /* every episode changed after generation arg (its mfh_seq) */
 };
 
@@ -115,7 +115,8 @@ enum mfh_window_read {
  * statistics and every filter need: the scan's columns (store_mfh_scan) and looked_after, team,
  * locality and the person's dob and sex. Other texts are "". Returns 0, or -1 on a store error.
  */
-int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t arg, mfh_episode_fn fn, void *ctx);
+int store_mfh_window_rows(struct store *st, enum mfh_window_read what, int64_t arg, int64_t from, mfh_episode_fn fn,
+			  void *ctx);
 
 /*
  * store_mfh_hidden - the persons hidden from user_id (an access list not naming them), ascending,
