@@ -93,7 +93,8 @@ void api_assessment_create(struct req *rq, struct resp *rs)
 		} else if (rc != 0) {
 			api_store_failed(rs);
 			goto out;
-		} else if (!api_person_gate(rq, rs, in->person_id)) {
+		} else if (!api_person_gate(rq, rs, in->person_id) ||
+			   !api_person_not_merged(rq, rs, &v, "person_id", in->person_id)) {
 			goto out;
 		}
 	}

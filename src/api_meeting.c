@@ -249,6 +249,15 @@ void api_meeting_create(struct req *rq, struct resp *rs)
 		resp_problem(rs, 422, "Check the details", "Some details need correcting.", errors);
 		goto out;
 	}
+	struct jv v = { 0 };
+	if (!api_person_not_merged(rq, rs, &v, "person_id", m->person_id)) {
+		json_decref(jv_take(&v));
+		goto out;
+	}
+	if (jv_failed(&v)) {
+		api_invalid(rs, &v);
+		goto out;
+	}
 	enum meeting_status ms = meeting_create(rq->st, &rq->session.user, m);
 	if (ms != MEETING_OK) {
 		meeting_fail(rq, rs, ms, m->person_id, 0);

@@ -618,6 +618,10 @@ void api_missing_create(struct req *rq, struct resp *rs)
 		denied(rq, rs, e->person_id);
 		goto out;
 	}
+	if (person_known && !api_person_not_merged(rq, rs, &v, "person_id", e->person_id)) {
+		json_decref(jv_take(&v));
+		goto out;
+	}
 	if (jv_failed(&v)) {
 		api_invalid(rs, &v);
 		goto out;

@@ -142,6 +142,8 @@ void api_referral_create(struct req *rq, struct resp *rs)
 	referral_parse(rq->st, rq->json, r, &v);
 	if (r->person_id && !person_field_gate(rq, rs, &v, r->person_id))
 		goto out;
+	if (!api_person_not_merged(rq, rs, &v, "person_id", r->person_id))
+		goto out;
 	if (jv_failed(&v)) {
 		api_invalid(rs, &v);
 		goto out;

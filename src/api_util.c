@@ -12,6 +12,7 @@
 #include "json.h"
 #include "person.h"
 #include "store.h"
+#include "store_merge.h"
 #include "valid.h"
 
 /* A path parameter as a positive id, or 0. */
@@ -94,6 +95,23 @@ bool api_person_gate(struct req *rq, struct resp *rs, int64_t person_id)
 		resp_problem(rs, 403, "Forbidden", "This record is restricted to named people.", NULL);
 		return false;
 	}
+	return true;
+}
+
+bool api_person_not_merged(struct req *rq, struct resp *rs, struct jv *v, const char *field, int64_t person_id)
+{
+	if (person_id <= 0)
+		return true;
+	struct merge_person p;
+	int rc = store_merge_person(rq->st, person_id, &p);
+	if (rc == STORE_NOTFOUND)
+		return true;
+	if (rc != 0) {
+		api_store_failed(rs);
+		return false;
+	}
+	if (p.merged_into)
+		jv_error(v, field, "was merged into person %" PRId64 ": record this against that person", p.merged_into);
 	return true;
 }
 

@@ -32,6 +32,15 @@ bool api_query_int(struct req *rq, struct resp *rs, const char *name, int min, i
  */
 bool api_person_gate(struct req *rq, struct resp *rs, int64_t person_id);
 
+/*
+ * api_person_not_merged - for a write that would add a record about person_id: an error on
+ * `field` in v when the person was merged into another ("was merged into person N: record this
+ * against that person"), so that nothing new lands on a merged record (unmerging could not tell
+ * where it belongs). An unknown person is left to the caller. False only when the store failed
+ * (503 answered).
+ */
+bool api_person_not_merged(struct req *rq, struct resp *rs, struct jv *v, const char *field, int64_t person_id);
+
 /* api_store_failed - answer 503: the store failed. */
 void api_store_failed(struct resp *rs);
 

@@ -260,6 +260,24 @@ describe('merge then unmerge restores both persons exactly', () => {
     }), 201, 'referral after merge');
   });
 
+  it('nothing new can be recorded against the merged person: 422 on person_id naming the survivor', async () => {
+    const count = () => rows(`SELECT (SELECT count(*) FROM referrals) + (SELECT count(*) FROM missing_episodes) +
+      (SELECT count(*) FROM assessments) + (SELECT count(*) FROM meetings) AS n`)[0].n;
+    const before1 = count();
+    const bodies = {
+      '/api/v1/referrals': { person_id: B.person.id, received_at: ago(0.2), source_code: '6', strands: ['cse'], concerns: 'After the merge.' },
+      '/api/v1/missing-episodes': { person_id: B.person.id, missing_from: 'home', category: 'M', started_at: ago(0.3), reported_at: ago(0.2) },
+      '/api/v1/assessments': { tool_id: 1, person_id: B.person.id, answers: { staying_out_late: true }, assessed_at: ago(0.1) },
+      '/api/v1/meetings': { type: 'repeat_missing', held_at: ago(0.1), person_id: B.person.id, attendees: [{ name: 'Pat Practitioner', agency: 'Social care', role: '' }], decisions: 'Plan.', actions: [] },
+    };
+    for (const [url, body] of Object.entries(bodies)) {
+      const r = await c.practitioner.req('POST', url, body);
+      assert.deepEqual(fieldErrors(r, url), ['person_id'], url);
+      assert.match(r.body.errors[0].message, new RegExp(`merged into person ${A.person.id}`), url);
+    }
+    assert.equal(count(), before1, 'nothing was written');
+  });
+
   it('unmerges: every row is back where it was, and the persons are as they were', async () => {
     const r = await expect(unmerge(A.person.id, mergeId), 200, 'unmerge');
     assert.equal(r.merge_id, mergeId);
