@@ -333,10 +333,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		resp_problem(&c->rs, 413, "Request body too large", "The request body must be 1 MiB or smaller.", NULL);
 		return send_resp(conn, c);
 	}
-	if (c->body && memchr(c->body, 0, c->body_len)) {
-		resp_problem(&c->rs, 400, "Bad request", "The body contains a NUL byte.", NULL);
-		return send_resp(conn, c);
-	}
 	handle(conn, c);
 	if (c->rs.has_view && c->rs.status < 400) {
 		/* Hold the answer until the view is on record; the thread goes on serving others. */

@@ -219,6 +219,11 @@ void route_dispatch(struct req *rq, struct resp *rs)
 			resp_problem(rs, 415, "Unsupported media type", "Send the body as application/json.", NULL);
 			return;
 		}
+		/* A CSV upload's NUL bytes are the CSV reader's to name (a UTF-16 file, with its line). */
+		if (rq->body && memchr(rq->body, 0, rq->body_len)) {
+			resp_problem(rs, 400, "Bad request", "The body contains a NUL byte.", NULL);
+			return;
+		}
 		json_error_t jerr;
 		rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!rq->json) {

@@ -308,18 +308,26 @@ describe('bad CSV and encodings name the line', () => {
     });
   }
 
-  it('a UTF-16 file: the CLI names line 1; the API refuses its NUL bytes before reading it', async () => {
+  it('a UTF-16 file: the CLI and the API name line 1 and say to save it as UTF-8', async () => {
     const body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD, 'utf16le')]);
     const before = counts();
     const c = importCli(tmpFile(body));
     assert.equal(c.status, 1, c.stderr);
     assert.match(c.stderr, /: line 1: the file is UTF-16 or UTF-32; save it as UTF-8/, c.stderr);
-    // The HTTP layer refuses any body with a NUL byte (http.c) before the import sees it; the
-    // web page says which line itself, before sending (tests/browser/import.test.mjs).
     const r = await importApi(body);
     assertProblem(r, 400, 'UTF-16');
-    assert.match(r.body.detail, /NUL byte/);
+    assert.equal(r.body.title, 'Malformed CSV');
+    assert.equal(r.body.line, 1, show(r));
+    assert.match(r.body.detail, /^line 1: the file is UTF-16 or UTF-32; save it as UTF-8/);
     assert.deepEqual(counts(), before, 'nothing was written');
+  });
+
+  it('a NUL byte in the middle of a UTF-8 file: the CSV reader names its line', async () => {
+    const body = Buffer.from(GOOD.replace('Town centre,', 'Town\u0000centre,'));
+    const r = await importApi(body);
+    assertProblem(r, 400, 'NUL');
+    assert.equal(r.body.title, 'Malformed CSV');
+    assert.match(r.body.detail, /^line \d+: the file contains a NUL byte/);
   });
 
   it('an empty file is refused', async () => {

@@ -163,6 +163,15 @@ describe('request bodies', () => {
     }
   });
 
+  it('a JSON body with a NUL byte is 400 and names it', async () => {
+    const raw = Buffer.from(JSON.stringify(personBody()).replace('"given_name":"', '"given_name":"A\u0000'));
+    assert.ok(raw.includes(0), 'the body holds a raw NUL byte');
+    const r = await clients.practitioner.req('POST', '/api/v1/persons', raw,
+      { raw: true, headers: { 'content-type': 'application/json' } });
+    assertProblem(r, 400, 'NUL byte');
+    assert.match(r.body.detail, /NUL byte/);
+  });
+
   it('a body that is not application/json is 415', async () => {
     const r = await clients.practitioner.req('POST', '/api/v1/persons', JSON.stringify(personBody()),
       { raw: true, headers: { 'content-type': 'text/plain' } });
