@@ -101,6 +101,8 @@ static void finish(struct req *rq, struct resp *rs, struct export_buf *b, int rc
 	valid_format_date(to, t);
 	snprintf(detail, sizeof detail, "from %s to %s: %ld rows, %ld restricted left out", f, t, rows, withheld);
 	answer_csv(rs, b);
+	rs->withheld = withheld;
+	rs->has_withheld = true;
 	api_audit_view(rq, rs, action, "", 0, detail);
 }
 

@@ -186,6 +186,11 @@ static void add_headers(struct MHD_Response *r, const struct req *rq, const stru
 		MHD_add_response_header(r, "Location", rs->location);
 	if (rs->allow[0])
 		MHD_add_response_header(r, "Allow", rs->allow);
+	if (rs->has_withheld) {
+		char n[24];
+		snprintf(n, sizeof n, "%ld", rs->withheld);
+		MHD_add_response_header(r, "Safehub-Withheld", n);
+	}
 	(void)rq;
 }
 

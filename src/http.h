@@ -50,6 +50,9 @@ struct resp {
 	char set_cookie[256];            /* a Set-Cookie header value, or "" */
 	char location[128];              /* a Location header value, or "" */
 	char allow[64];                  /* an Allow header value (405), or "" */
+	long withheld;                   /* with has_withheld: an export's rows of restricted persons
+					  * left out, sent as the Safehub-Withheld header */
+	bool has_withheld;
 	bool has_view;                   /* `view` must be committed before the answer goes out */
 	struct audit_entry view;         /* the view to audit */
 };

@@ -125,8 +125,12 @@ describe('SSDA903 missing export', () => {
     const r = await get(manager, '/api/v1/exports/ssda903-missing?from=2021-08-01&to=2021-08-31');
     assert.equal(r.status, 200, show(r));
     assert.equal(r.text, csv(SSDA, 'LA-X0004,08/08/2008,M,08/08/2021,08/08/2021'));
+    assert.equal(r.headers.get('safehub-withheld'), '0', 'nothing left out for the manager');
     const a = await get(analyst, '/api/v1/exports/ssda903-missing?from=2021-08-01&to=2021-08-31');
     assert.equal(a.text, csv(SSDA));
+    // The file says nothing of the child; the answer says a row was left out, so the return is
+    // known to be incomplete (the exports page warns).
+    assert.equal(a.headers.get('safehub-withheld'), '1', 'one row left out for the analyst');
   });
 
   it('answers 422 naming each bad date', async () => {
@@ -171,6 +175,8 @@ describe('Annex A missing export', () => {
     const a = await get(analyst, '/api/v1/exports/annex-a-missing?date=2022-08-07');
     assert.equal(a.text, csv(HEAD, "LA-X0001,Mary-Jane,\"O'Hara, Jr\",14/05/2008,female,1,0,medium,01/01/2022,01/01/2022,No,"),
       'a restricted child is left out for others');
+    assert.equal(a.headers.get('safehub-withheld'), '1');
+    assert.equal(m.headers.get('safehub-withheld'), '0');
   });
 
   it('answers 422 naming a bad date, and defaults to today', async () => {

@@ -263,6 +263,14 @@ export function paragraph(text, cls = 'govuk-body') {
   return h('p', { class: cls, text });
 }
 
+// GOV.UK warning text: "!" and the text, with a visually hidden "Warning" for screen readers.
+export function warningText(text, { id } = {}) {
+  return h('div', { class: 'govuk-warning-text', id },
+    h('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true', text: '!' }),
+    h('strong', { class: 'govuk-warning-text__text' },
+      h('span', { class: 'govuk-visually-hidden', text: 'Warning' }), text));
+}
+
 export function link(href, text, cls = 'govuk-link') {
   return h('a', { class: cls, href, text });
 }

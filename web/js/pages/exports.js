@@ -7,7 +7,7 @@
 
 import { initAll } from '/govuk/govuk-frontend.min.js';
 import { h, replace } from '../dom.js';
-import { pageHeading, paragraph, dateInput, button, errorSummary } from '../govuk.js';
+import { pageHeading, paragraph, dateInput, button, errorSummary, warningText } from '../govuk.js';
 import { readDate, dateParts } from '../forms.js';
 import { formatDate } from '../format.js';
 
@@ -43,7 +43,11 @@ async function fetchCsv(path) {
   } catch {
     return { status: 0, problem: null };
   }
-  if (res.ok) return { status: res.status, blob: await res.blob() };
+  if (res.ok) {
+    // Rows of children whose records are restricted to named people, left out for this user.
+    const withheld = Number(res.headers.get('Safehub-Withheld')) || 0;
+    return { status: res.status, blob: await res.blob(), withheld };
+  }
   let problem = null;
   try { problem = await res.json(); } catch { problem = null; }
   return { status: res.status, problem };
@@ -90,7 +94,10 @@ export async function render(ctx) {
       status,
       ssda,
       annex);
-    replace(status, done ? h('div', { class: 'govuk-inset-text', id: 'export-done', text: done }) : null);
+    replace(status, done ? h('div', { class: 'govuk-inset-text', id: 'export-done', text: done.text }) : null,
+      done && done.withheld ? warningText(`The file leaves out ${done.withheld} ${done.withheld === 1 ? 'row' : 'rows'} about `
+        + 'children whose records are restricted to named people. A return needs them: ask someone named on those records, '
+        + 'or an administrator, to make the file.', { id: 'export-withheld' }) : null);
     if (errors.length) {
       ctx.setTitle(TITLE, { error: true });
       initAll({ scope: column }); // focuses the error summary
@@ -136,7 +143,10 @@ export async function render(ctx) {
     const name = `ssda903-missing-${from.value}-to-${to.value}.csv`;
     save(r.blob, name);
     const n = await rowCount(r.blob);
-    return draw([], `Downloaded ${name}: ${n} ${n === 1 ? 'episode' : 'episodes'} from ${formatDate(from.value)} to ${formatDate(to.value)}.`);
+    return draw([], {
+      text: `Downloaded ${name}: ${n} ${n === 1 ? 'episode' : 'episodes'} from ${formatDate(from.value)} to ${formatDate(to.value)}.`,
+      withheld: r.withheld,
+    });
   }
 
   async function onAnnex(e) {
@@ -151,7 +161,10 @@ export async function render(ctx) {
     const name = `annex-a-missing-to-${date.value}.csv`;
     save(r.blob, name);
     const n = await rowCount(r.blob);
-    return draw([], `Downloaded ${name}: ${n} ${n === 1 ? 'child' : 'children'} in the 12 months to ${formatDate(date.value)}.`);
+    return draw([], {
+      text: `Downloaded ${name}: ${n} ${n === 1 ? 'child' : 'children'} in the 12 months to ${formatDate(date.value)}.`,
+      withheld: r.withheld,
+    });
   }
 
   draw();
