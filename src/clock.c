@@ -9,6 +9,31 @@
 #include "calendar.h"
 #include "store.h"
 
+/* The due time of active standard *s started at start_utc (clock_due's rules). 0 or -1. */
+static int due_of(struct store *st, const struct clock_standard *s, int64_t start_utc, int64_t *due)
+{
+	struct valid_date d, to;
+	if (strcmp(s->limit_unit, "hours") == 0) {
+		*due = calendar_add_hours(start_utc, s->limit_value);
+		return 0;
+	}
+	if (strcmp(s->limit_unit, "working_days") == 0) {
+		/* The calendar is large (4 KiB of holidays): keep it off small thread stacks. */
+		static _Thread_local struct calendar cal;
+		if (store_holidays_load(st, &cal) != 0)
+			return -1;
+		*due = calendar_add_working_days_due(&cal, start_utc, s->limit_value);
+		return *due == CALENDAR_NO_TIME ? -1 : 0;
+	}
+	calendar_local_date(start_utc, &d);
+	bool ok = strcmp(s->limit_unit, "months") == 0 ? calendar_add_months(&d, s->limit_value, &to)
+							: calendar_add_days(&d, s->limit_value, &to);
+	if (!ok)
+		return -1;
+	*due = calendar_end_of_day_utc(&to);
+	return 0;
+}
+
 int clock_due(struct store *st, const char *standard, int64_t start_utc, int64_t *due)
 {
 	struct clock_standard s;
@@ -17,26 +42,25 @@ int clock_due(struct store *st, const char *standard, int64_t start_utc, int64_t
 		return rc;
 	if (!s.active)
 		return STORE_NOTFOUND;
-	struct valid_date d, to;
-	if (strcmp(s.limit_unit, "hours") == 0) {
-		*due = calendar_add_hours(start_utc, s.limit_value);
-		return 0;
-	}
-	if (strcmp(s.limit_unit, "working_days") == 0) {
-		/* The calendar is large (4 KiB of holidays): keep it off small thread stacks. */
-		static _Thread_local struct calendar cal;
-		if (store_holidays_load(st, &cal) != 0)
-			return -1;
-		*due = calendar_add_working_days_due(&cal, start_utc, s.limit_value);
-		return *due == CALENDAR_NO_TIME ? -1 : 0;
-	}
-	calendar_local_date(start_utc, &d);
-	bool ok = strcmp(s.limit_unit, "months") == 0 ? calendar_add_months(&d, s.limit_value, &to)
-						       : calendar_add_days(&d, s.limit_value, &to);
-	if (!ok)
-		return -1;
-	*due = calendar_end_of_day_utc(&to);
-	return 0;
+	return due_of(st, &s, start_utc, due);
+}
+
+/* Insert a running clock of `standard` for subject from start_utc, due at `due`. 0 or -1. */
+static int insert_running(struct store *st, const char *standard, const struct clock_subject *subject,
+			  int64_t start_utc, int64_t due)
+{
+	struct clock c;
+	memset(&c, 0, sizeof c);
+	snprintf(c.standard, sizeof c.standard, "%s", standard);
+	snprintf(c.subject_type, sizeof c.subject_type, "%s", subject->type);
+	c.subject_id = subject->id;
+	c.case_id = subject->case_id;
+	c.person_id = subject->person_id;
+	snprintf(c.team, sizeof c.team, "%s", subject->team ? subject->team : "");
+	c.worker_id = subject->worker_id;
+	c.started_at = start_utc;
+	c.due_at = due;
+	return store_clock_insert(st, &c);
 }
 
 int clock_start(struct store *st, const char *standard, const struct clock_subject *subject, int64_t start_utc,
@@ -62,18 +86,18 @@ int clock_start(struct store *st, const char *standard, const struct clock_subje
 		return 0;
 	if (running < 0)
 		return -1;
-	struct clock c;
-	memset(&c, 0, sizeof c);
-	snprintf(c.standard, sizeof c.standard, "%s", standard);
-	snprintf(c.subject_type, sizeof c.subject_type, "%s", subject->type);
-	c.subject_id = subject->id;
-	c.case_id = subject->case_id;
-	c.person_id = subject->person_id;
-	snprintf(c.team, sizeof c.team, "%s", subject->team ? subject->team : "");
-	c.worker_id = subject->worker_id;
-	c.started_at = start_utc;
-	c.due_at = due;
-	return store_clock_insert(st, &c);
+	return insert_running(st, standard, subject, start_utc, due);
+}
+
+int clock_start_new(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
+		    int64_t start_utc)
+{
+	if (!std->active)
+		return 0;
+	int64_t due;
+	if (due_of(st, std, start_utc, &due) != 0)
+		return -1;
+	return insert_running(st, std->code, subject, start_utc, due);
 }
 
 int clock_stop(struct store *st, const char *standard, const char *subject_type, int64_t subject_id,

@@ -10,7 +10,10 @@
  * reference, then the person's NHS number or local-authority id, remembered in memory for the
  * file's later rows, then the outcome of an identical person earlier in the same file) so that the
  * matcher, by far the dearest step, sees each person not yet met once; and one audit entry
- * (import.missing) for the episodes the run adds instead of one each. New persons are audited
+ * (import.missing) for the episodes the run adds instead of one each. The episodes are created as
+ * one batch (missing_batch_new: settings and the rhi standard read once, repeat-missing checks
+ * once per child at the end), and once many rows were added the indexes only the hub's reads need
+ * are dropped and built again before the commit (store_import_bulk_begin). New persons are audited
  * person.create each, as every new person is; changed episodes as missing_update_import does.
  * Owns: the columns, their formats and the row errors; the per-import key maps.
  * Must not touch: HTTP, SQL text, the episode's rules (missing.c), the matcher (identity.c).
@@ -241,6 +244,9 @@ struct import_ctx {
 	size_t n_reviews, cap_reviews;
 	struct import_result *res;
 	const char *const *vals;           /* the row's values by column (NULL: no such column) */
+	struct missing_batch *batch;       /* the run's creates (settings read once, repeat checks at the end) */
+	struct store_import_bulk *bulk;    /* the bulk mode's dropped indexes, once it has begun; else NULL */
+	long bulk_at;                      /* rows added after which the bulk mode begins */
 };
 
 /* Add an error for column c (or -1: a row-level error) of the current row, once per column. */
@@ -878,6 +884,10 @@ static enum import_status write_row(struct import_ctx *x)
 			x->res->persons_created++;
 		else
 			x->res->persons_linked++;
+		/* Many rows added compared with the episodes there were: building the indexes once
+		 * costs less than inserting every row into them (store_import_bulk_begin). */
+		if (x->batch && !x->bulk && x->res->added >= x->bulk_at && store_import_bulk_begin(x->st, &x->bulk) != 0)
+			return IMPORT_ERROR;
 	}
 	return s;
 }
@@ -976,10 +986,15 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 		goto out;
 	res->import_id = x.import_id;
 	/* Read once for every row (inside the import's transaction, so they cannot change under it). */
-	struct settings_mfh settings;
-	if (settings_mfh(st, &settings) != 0)
+	if (missing_batch_new(st, &x.batch) != MISSING_OK)
 		goto out;
-	x.ep->settings = &settings;
+	x.ep->batch = x.batch;
+	int64_t episodes = 0;
+	if (store_import_episodes(st, &episodes) != 0)
+		goto out;
+	x.bulk_at = opt && opt->bulk_rows > 0 ? opt->bulk_rows : IMPORT_BULK_ROWS;
+	if (x.bulk_at < episodes / 2)
+		x.bulk_at = (long)(episodes / 2);
 
 	char **fields;
 	int n;
@@ -1048,6 +1063,11 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 		status = IMPORT_INVALID;
 		goto out;
 	}
+	/* The indexes first: the deferred repeat checks read missing_person. */
+	if (x.bulk && store_import_bulk_end(st, x.bulk) != 0)
+		goto out;
+	if (missing_batch_finish(st, by, x.batch) != MISSING_OK)
+		goto out;
 	struct store_import_counts counts = { .rows = res->rows, .added = res->added, .updated = res->updated,
 					      .unchanged = res->unchanged, .review = res->review };
 	if (store_import_finish(st, x.import_id, &counts) != 0)
@@ -1067,6 +1087,8 @@ out:
 		file_error(errs, 0, store_errmsg(st));
 	if (col_at != col_at_buf)
 		free(col_at);
+	store_import_bulk_free(x.bulk);
+	missing_batch_free(x.batch);
 	keymap_free(&x.refs);
 	keymap_free(&x.ids);
 	keymap_free(&x.persons);

@@ -62,11 +62,16 @@ struct import_result {
 };
 
 /* Options. */
+#define IMPORT_BULK_ROWS 20000 /* more than the API's 1 MiB body holds: only large CLI imports */
+
 struct import_options {
 	const char *filename;            /* recorded on the imports row; NULL or "" when not known */
 	/* Called every 100,000 rows with the rows read so far (CLI progress); may be NULL. */
 	void (*progress)(long rows, void *arg);
 	void *arg;
+	/* The bulk mode (store_import_bulk_begin) begins once this many rows were added and at least
+	 * half as many as the hub held before; 0: IMPORT_BULK_ROWS. */
+	long bulk_rows;
 };
 
 /*

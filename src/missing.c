@@ -27,6 +27,19 @@
 #define STANDARD_REPEAT "repeat_missing_meeting"
 #define FLAG_REPEAT "repeat_missing"
 
+/* A batch of creates (missing.h: missing_batch_new). */
+struct missing_batch {
+	int64_t first_id;             /* the id of its first episode: every later id is the batch's
+				       * (the write transaction's own inserts, ids ascending) */
+	struct settings_mfh settings; /* read once */
+	struct clock_standard rhi;    /* the rhi standard, read once */
+	bool rhi_known;               /* false: no rhi standard configured (no rhi clocks) */
+	int64_t *persons;             /* persons with an episode created, in first-created order */
+	size_t n_persons, cap_persons;
+	int64_t *seen;                /* open-addressing set of those persons (0 = empty slot) */
+	size_t cap_seen;              /* a power of two, at least twice n_persons */
+};
+
 /* ---- pure rules ---- */
 
 int missing_grade_rank(const char *grade)
@@ -373,6 +386,42 @@ out:
 static int repeat_check(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
 			int64_t id, int64_t started_at, const char *team, bool *flagged);
 
+/* Remember that the batch created an episode of person_id (its repeat check waits for
+ * missing_batch_finish). MISSING_OK or MISSING_ERROR. */
+static int batch_defer(struct missing_batch *b, int64_t person_id)
+{
+	if (b->n_persons * 2 >= b->cap_seen) {
+		size_t cap = b->cap_seen ? b->cap_seen * 2 : 1024;
+		int64_t *seen = calloc(cap, sizeof *seen);
+		if (!seen)
+			return MISSING_ERROR;
+		for (size_t i = 0; i < b->n_persons; i++) {
+			size_t h = (size_t)((uint64_t)b->persons[i] * 0x9E3779B97F4A7C15u) & (cap - 1);
+			while (seen[h])
+				h = (h + 1) & (cap - 1);
+			seen[h] = b->persons[i];
+		}
+		free(b->seen);
+		b->seen = seen;
+		b->cap_seen = cap;
+	}
+	size_t h = (size_t)((uint64_t)person_id * 0x9E3779B97F4A7C15u) & (b->cap_seen - 1);
+	for (; b->seen[h]; h = (h + 1) & (b->cap_seen - 1))
+		if (b->seen[h] == person_id)
+			return MISSING_OK;
+	if (b->n_persons == b->cap_persons) {
+		size_t cap = b->cap_persons ? b->cap_persons * 2 : 1024;
+		int64_t *a = realloc(b->persons, cap * sizeof *a);
+		if (!a)
+			return MISSING_ERROR;
+		b->persons = a;
+		b->cap_persons = cap;
+	}
+	b->seen[h] = person_id;
+	b->persons[b->n_persons++] = person_id;
+	return MISSING_OK;
+}
+
 int missing_create(struct store *st, const struct user *by, struct missing_episode *e, int64_t *id)
 {
 	bool restricted = false;
@@ -391,7 +440,7 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		e->looked_after_given = true;
 	}
 	struct settings_mfh read;
-	const struct settings_mfh *s = e->settings;
+	const struct settings_mfh *s = e->batch ? &e->batch->settings : NULL;
 	if (!s) {
 		if (settings_mfh(st, &read) != 0)
 			return MISSING_ERROR;
@@ -432,7 +481,10 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		struct clock_subject subject = {
 			.type = SUBJECT_EPISODE, .id = e->id, .person_id = e->person_id, .team = e->team,
 		};
-		if (clock_start(st, STANDARD_RHI, &subject, e->ended_at, 0) != 0)
+		rc = !e->batch		    ? clock_start(st, STANDARD_RHI, &subject, e->ended_at, 0)
+		     : e->batch->rhi_known ? clock_start_new(st, &e->batch->rhi, &subject, e->ended_at)
+					   : 0;
+		if (rc != 0)
 			return MISSING_ERROR;
 	}
 	if (!e->audit_skip) {
@@ -442,6 +494,11 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 			 e->import_id ? "; import" : "");
 		if (audit(st, by, "missing.create", SUBJECT_EPISODE, e->id, detail) != MISSING_OK)
 			return MISSING_ERROR;
+	}
+	if (e->batch) {
+		if (!e->batch->first_id)
+			e->batch->first_id = e->id;
+		return batch_defer(e->batch, e->person_id);
 	}
 	return repeat_check(st, by, s, e->person_id, e->id, e->started_at, e->team, NULL);
 }
@@ -938,10 +995,13 @@ int missing_notification_ack(struct store *st, const struct user *by, int64_t id
  * The repeat-missing rule with the settings s already read, for episode `id` of `person_id`
  * starting at started_at; the task belongs to `team` (the episode's).
  */
+static int repeat_flag(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
+		       int64_t id, const char *team, bool *flagged);
+
 static int repeat_check(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
 			int64_t id, int64_t started_at, const char *team, bool *flagged)
 {
-	int64_t *starts = NULL, set_at = 0;
+	int64_t *starts = NULL;
 	int n = 0, ms = MISSING_ERROR;
 	if (flagged)
 		*flagged = false;
@@ -949,8 +1009,22 @@ static int repeat_check(struct store *st, const struct user *by, const struct se
 	if (store_missing_starts(st, person_id, started_at - span + 1, started_at + span - 1, &starts, &n) != 0)
 		goto out;
 	ms = MISSING_OK;
-	if (!missing_repeat_crossed(starts, n, started_at, s->repeat_days, s->repeat_count))
-		goto out;
+	if (missing_repeat_crossed(starts, n, started_at, s->repeat_days, s->repeat_count))
+		ms = repeat_flag(st, by, s, person_id, id, team, flagged);
+out:
+	free(starts);
+	return ms;
+}
+
+/*
+ * Episode `id` of person_id (of team `team`) crossed the repeat threshold: unless the person is
+ * flagged already, flag them, start the intervention-meeting clock and audit missing.repeat.
+ */
+static int repeat_flag(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
+		       int64_t id, const char *team, bool *flagged)
+{
+	int64_t set_at = 0;
+	int ms = MISSING_OK;
 	int rc = store_person_flag_active(st, person_id, FLAG_REPEAT, &set_at);
 	if (rc == 0)
 		goto out;
@@ -972,7 +1046,6 @@ static int repeat_check(struct store *st, const struct user *by, const struct se
 	if (flagged)
 		*flagged = true;
 out:
-	free(starts);
 	return ms;
 }
 
@@ -986,6 +1059,84 @@ int missing_repeat_check(struct store *st, const struct user *by, int64_t person
 		ms = repeat_check(st, by, &s, person_id, id, started_at, e->team, flagged);
 	free(e);
 	return ms;
+}
+
+int missing_batch_new(struct store *st, struct missing_batch **out)
+{
+	struct missing_batch *b = calloc(1, sizeof *b);
+	*out = NULL;
+	if (!b)
+		return MISSING_ERROR;
+	int rc = settings_mfh(st, &b->settings) == 0 ? store_standard_get(st, STANDARD_RHI, &b->rhi) : -1;
+	if (rc != 0 && rc != STORE_NOTFOUND) {
+		free(b);
+		return MISSING_ERROR;
+	}
+	b->rhi_known = rc == 0;
+	*out = b;
+	return MISSING_OK;
+}
+
+/*
+ * The deferred repeat check of one person: the batch's episodes in id order, each with the starts
+ * of the episodes that existed once it was created (ids up to its own) near its start, as
+ * repeat_check would have seen them; the first that crosses flags the person (unless flagged).
+ */
+static int batch_repeat(struct store *st, const struct user *by, const struct missing_batch *b, int64_t person_id)
+{
+	struct store_missing_start *e = NULL;
+	int n = 0, ms = MISSING_ERROR;
+	int64_t *starts = NULL;
+	if (store_missing_person_starts(st, person_id, &e, &n) != 0)
+		goto out;
+	ms = MISSING_OK;
+	starts = malloc((size_t)(n ? n : 1) * sizeof *starts);
+	if (!starts) {
+		ms = MISSING_ERROR;
+		goto out;
+	}
+	int64_t span = (int64_t)b->settings.repeat_days * DAY_SECONDS;
+	for (int k = 0; k < n; k++) {
+		if (e[k].id < b->first_id)
+			continue;
+		int m = 0;
+		for (int j = 0; j <= k; j++) /* e is in id order: these existed when e[k] was created */
+			if (e[j].started_at >= e[k].started_at - span + 1 && e[j].started_at <= e[k].started_at + span - 1)
+				starts[m++] = e[j].started_at;
+		if (!missing_repeat_crossed(starts, m, e[k].started_at, b->settings.repeat_days, b->settings.repeat_count))
+			continue;
+		char team[MISSING_TEXT_CHARS * 4 + 1];
+		if (store_missing_team(st, e[k].id, team, sizeof team) != 0) {
+			ms = MISSING_ERROR;
+			goto out;
+		}
+		/* The first crossing decides: after it the person is flagged, as each later row would find. */
+		ms = repeat_flag(st, by, &b->settings, person_id, e[k].id, team, NULL);
+		break;
+	}
+out:
+	free(starts);
+	free(e);
+	return ms;
+}
+
+int missing_batch_finish(struct store *st, const struct user *by, struct missing_batch *b)
+{
+	for (size_t i = 0; i < b->n_persons; i++) {
+		int ms = batch_repeat(st, by, b, b->persons[i]);
+		if (ms != MISSING_OK)
+			return ms;
+	}
+	return MISSING_OK;
+}
+
+void missing_batch_free(struct missing_batch *b)
+{
+	if (!b)
+		return;
+	free(b->persons);
+	free(b->seen);
+	free(b);
 }
 
 int missing_meeting_held(struct store *st, int64_t person_id, int64_t held_at)

@@ -23,6 +23,7 @@
 
 struct store;
 struct settings_mfh;
+struct missing_batch;
 
 #define MISSING_RHI_SECONDS (72 * 3600)  /* the RHI is due this long after the return */
 #define MISSING_AUTHORITY_CHARS 100      /* police_force, provider, placing/host authority */
@@ -160,9 +161,10 @@ struct missing_episode {
 							      * (an import's import.missing), so no
 							      * missing.create/update/grade entry per
 							      * episode (missing.repeat is still audited) */
-	const struct settings_mfh *settings;                 /* input: the settings a batch (an import)
-							      * read once for all its episodes; NULL:
-							      * missing_create reads them */
+	struct missing_batch *batch;                         /* input: the batch (an import) this create
+							      * belongs to (missing_batch_new: settings
+							      * read once, repeat checks deferred); NULL:
+							      * one episode on its own */
 	int64_t created_at, updated_at;                      /* UTC seconds */
 	char created_by[USER_NAME_MAX + 1];                  /* usernames */
 	char updated_by[USER_NAME_MAX + 1];
@@ -302,6 +304,39 @@ bool missing_repeat_crossed(const int64_t *starts, int n, int64_t this_start, in
  * MISSING_NO_PERSON, MISSING_NO_FOUND_WITH, MISSING_DUPLICATE or MISSING_ERROR.
  */
 int missing_create(struct store *st, const struct user *by, struct missing_episode *e, int64_t *id);
+
+/*
+ * A batch of creates (an import): missing_create with e->batch set uses the MFH settings and the
+ * rhi standard read once by missing_batch_new, starts a new episode's rhi clock without asking
+ * whether one runs (a new episode has none), and leaves the repeat-missing check to
+ * missing_batch_finish, which runs it once per person the batch added episodes to, with the same
+ * outcome as running it after each create: for each such person, the batch's episodes in the
+ * order they were created (id), each against the person's episodes that existed once it was
+ * created (missing_repeat_crossed); at the first that crosses the threshold, the flag, the
+ * repeat_missing_meeting clock (team: that episode's) and the missing.repeat entry naming that
+ * episode, unless the person was already flagged. Only the order of those entries in the audit
+ * trail differs: they follow the batch's other entries. The person's episodes are read by
+ * person_id (index missing_person), so the batch's caller may drop that index while it creates
+ * and build it again before missing_batch_finish (store_import_bulk_begin).
+ */
+
+/*
+ * missing_batch_new - a batch for the episodes one write transaction creates (an import): reads
+ * the settings (settings_mfh) and the rhi standard. Episodes with an id at or above the batch's
+ * first are taken as the batch's: nothing else may create episodes in that transaction.
+ * *out is malloc'd: free it with missing_batch_free. MISSING_OK or MISSING_ERROR.
+ */
+int missing_batch_new(struct store *st, struct missing_batch **out);
+
+/*
+ * missing_batch_finish - run the repeat-missing checks the batch deferred (see above), as `by`,
+ * in the order the persons first had an episode created. Call it once, after the last create.
+ * MISSING_OK or MISSING_ERROR.
+ */
+int missing_batch_finish(struct store *st, const struct user *by, struct missing_batch *b);
+
+/* missing_batch_free - free b (NULL is ignored). */
+void missing_batch_free(struct missing_batch *b);
 
 /*
  * missing_find_by_ref - the id of the episode with (police_force, police_ref) into *id.

@@ -33,11 +33,15 @@ static const char SQL_BY_NAMES[] =
 /* The holders of one word in rowid order (no ranking: the caller takes all of them or none). */
 static const char SQL_BY_WORD[] = "SELECT rowid FROM person_names WHERE person_names MATCH ?1 LIMIT ?2";
 static const char SQL_PERSON_MERGED[] = "SELECT merged_into IS NULL FROM persons WHERE id = ?1";
-/* The current address (else the first) gives the address and locality compared. */
+/* The person's columns; the addresses as stored, read by address_read. */
 static const char SQL_PERSON[] =
 	"SELECT p.id, coalesce(p.merged_into, 0), p.restricted, p.given_name, p.family_name, p.aliases,"
 	" coalesce(p.dob, ''), p.sex, coalesce(p.postcode, ''), coalesce(p.nhs_number, ''), coalesce(p.upn, ''),"
-	" coalesce(p.police_ref, ''), coalesce(p.la_id, ''),"
+	" coalesce(p.police_ref, ''), coalesce(p.la_id, ''), p.addresses FROM persons p WHERE p.id = ?1";
+/* The current address (else the first) gives the address and locality compared: the rule, in SQL,
+ * for the addresses address_read does not take on itself. */
+static const char SQL_PERSON_ADDRESS[] =
+	"SELECT"
 	" (SELECT coalesce(json_extract(a.value, '$.line1'), '') || CASE WHEN coalesce(json_extract(a.value,"
 	"   '$.line2'), '') <> '' THEN ', ' || json_extract(a.value, '$.line2') ELSE '' END"
 	"   FROM json_each(p.addresses) a ORDER BY coalesce(json_extract(a.value, '$.current'), 0) DESC,"
@@ -244,6 +248,61 @@ static void aliases_read(const char *text, struct identity_person *out)
 	json_decref(arr);
 }
 
+/* A member of address object a that SQL_PERSON_ADDRESS reads as text: missing or null is "", a
+ * string is itself; NULL for any other type (the SQL reading is then asked). */
+static const char *address_text(json_t *a, const char *key)
+{
+	json_t *v = json_object_get(a, key);
+	return !v || json_is_null(v) ? "" : json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/*
+ * The address and locality of SQL_PERSON_ADDRESS from the addresses column's text, without its
+ * json_each (a candidate's read cost several times more with it, and the matcher reads hundreds
+ * per search): of the array's objects, the one with the greatest "current" (true 1, false,
+ * null or missing 0), the first on a tie; its line1 and line2 joined by ", " when line2 is not
+ * empty, and its town. An empty array gives "". True when done; false when the text is anything
+ * else (not an array of objects whose members have those types, or JSON that jansson reads
+ * differently from SQLite), left to the SQL.
+ */
+static bool address_read(const char *text, struct identity_person *out)
+{
+	json_t *arr = json_loads(text ? text : "", JSON_REJECT_DUPLICATES, NULL);
+	bool ok = json_is_array(arr);
+	size_t i;
+	json_t *a, *best = NULL;
+	json_int_t best_rank = 0;
+	json_array_foreach(arr, i, a) {
+		if (!ok)
+			break;
+		json_t *cur = json_object_get(a, "current");
+		json_int_t rank = 0;
+		if (!json_is_object(a) || !address_text(a, "line1") || !address_text(a, "line2") ||
+		    !address_text(a, "town"))
+			ok = false;
+		else if (json_is_integer(cur))
+			rank = json_integer_value(cur);
+		else if (json_is_true(cur))
+			rank = 1;
+		else if (cur && !json_is_false(cur) && !json_is_null(cur))
+			ok = false;
+		if (ok && (!best || rank > best_rank)) {
+			best = a;
+			best_rank = rank;
+		}
+	}
+	if (ok && best) {
+		const char *line2 = address_text(best, "line2");
+		snprintf(out->address, sizeof out->address, "%s%s%s", address_text(best, "line1"), line2[0] ? ", " : "",
+			 line2);
+		snprintf(out->locality, sizeof out->locality, "%s", address_text(best, "town"));
+	} else if (ok) {
+		out->address[0] = out->locality[0] = 0;
+	}
+	json_decref(arr);
+	return ok;
+}
+
 int store_identity_person(struct store *st, int64_t id, struct identity_person *out)
 {
 	sqlite3_stmt *s = store_prepare(st, SQL_PERSON);
@@ -266,8 +325,19 @@ int store_identity_person(struct store *st, int64_t id, struct identity_person *
 		store_col(s, 10, out->upn, sizeof out->upn);
 		store_col(s, 11, out->police_ref, sizeof out->police_ref);
 		store_col(s, 12, out->la_id, sizeof out->la_id);
-		store_col(s, 13, out->address, sizeof out->address);
-		store_col(s, 14, out->locality, sizeof out->locality);
+		bool done = address_read((const char *)sqlite3_column_text(s, 13), out);
+		sqlite3_reset(s);
+		if (done)
+			return 0;
+		s = store_prepare(st, SQL_PERSON_ADDRESS);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			store_col(s, 0, out->address, sizeof out->address);
+			store_col(s, 1, out->locality, sizeof out->locality);
+		}
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : -1;

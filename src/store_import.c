@@ -6,6 +6,7 @@
 #include "store_import.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store.h"
@@ -30,6 +31,23 @@ static const char SQL_REVIEW_PENDING[] =
 static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?1";
 
 #define MERGE_HOPS_MAX 16
+
+static const char SQL_EPISODES[] = "SELECT count(*) FROM missing_episodes";
+static const char SQL_SCHEMA_OBJECT[] =
+	"SELECT type, sql FROM sqlite_schema WHERE name = ?1 AND type IN ('index', 'trigger') AND sql IS NOT NULL";
+static const char SQL_GENERATION_BUMP[] = "UPDATE mfh_generation SET n = n + 1 WHERE id = 1";
+
+/* What the bulk mode drops (store_import.h says why each may go). */
+static const char *const BULK_OBJECTS[] = {
+	"missing_person", "missing_started", "missing_now", "missing_ended", "missing_mfh", "clocks_running",
+	"mfh_gen_episode_insert",
+};
+#define BULK_N (sizeof BULK_OBJECTS / sizeof BULK_OBJECTS[0])
+#define BULK_TRIGGER "mfh_gen_episode_insert"
+
+struct store_import_bulk {
+	char *sql[BULK_N];   /* the CREATE text of each object dropped; NULL when it was not there */
+};
 
 int store_import_insert(struct store *st, const char *kind, const char *filename, const char *sha256, int64_t by,
 			int64_t now, int64_t *id)
@@ -138,4 +156,79 @@ int store_import_cache(struct store *st, int mib)
 	/* A pragma takes no bound parameters: the value is a number written here, never text. */
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mib > 0 && mib <= 65536 ? mib * 1024 : 2000);
 	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int store_import_episodes(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_EPISODES);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_import_bulk_begin(struct store *st, struct store_import_bulk **out)
+{
+	*out = NULL;
+	struct store_import_bulk *b = calloc(1, sizeof *b);
+	if (!b)
+		return -1;
+	for (size_t i = 0; i < BULK_N; i++) {
+		sqlite3_stmt *s = store_prepare(st, SQL_SCHEMA_OBJECT);
+		if (!s)
+			goto fail;
+		store_text(s, 1, BULK_OBJECTS[i]);
+		int rc = sqlite3_step(s);
+		char type[16] = "";
+		if (rc == SQLITE_ROW) {
+			store_col(s, 0, type, sizeof type);
+			const char *sql = (const char *)sqlite3_column_text(s, 1);
+			b->sql[i] = sql ? strdup(sql) : NULL;
+		}
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			continue; /* not in this schema: nothing to drop */
+		if (rc != SQLITE_ROW || !b->sql[i])
+			goto fail;
+		/* DDL takes no bound names: the name is one of BULK_OBJECTS, never data. */
+		char drop[96];
+		snprintf(drop, sizeof drop, "DROP %s %s", strcmp(type, "trigger") == 0 ? "TRIGGER" : "INDEX", BULK_OBJECTS[i]);
+		if (sqlite3_exec(store_db(st), drop, NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	}
+	*out = b;
+	return 0;
+fail:
+	store_import_bulk_free(b);
+	return -1;
+}
+
+int store_import_bulk_end(struct store *st, struct store_import_bulk *b)
+{
+	for (size_t i = 0; i < BULK_N; i++) {
+		if (!b->sql[i])
+			continue;
+		if (sqlite3_exec(store_db(st), b->sql[i], NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+		if (strcmp(BULK_OBJECTS[i], BULK_TRIGGER) == 0) {
+			sqlite3_stmt *s = store_prepare(st, SQL_GENERATION_BUMP);
+			if (!s || store_done(st, s) != 0)
+				return -1;
+		}
+		free(b->sql[i]);
+		b->sql[i] = NULL;
+	}
+	return 0;
+}
+
+void store_import_bulk_free(struct store_import_bulk *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < BULK_N; i++)
+		free(b->sql[i]);
+	free(b);
 }

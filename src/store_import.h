@@ -43,6 +43,38 @@ int store_import_finish(struct store *st, int64_t id, const struct store_import_
 int store_import_person_by_nhs(struct store *st, const char *nhs_number, int64_t *id);
 int store_import_person_by_la_id(struct store *st, const char *la_id, int64_t *id);
 
+/* store_import_episodes - how many missing episodes the hub holds, into *n. 0 or -1. */
+int store_import_episodes(struct store *st, int64_t *n);
+
+/*
+ * The bulk mode of a large import (store_import_bulk_begin). What it drops, and why each may go:
+ * the indexes of missing_episodes that only the hub's reads use (missing_started, missing_now,
+ * missing_ended, missing_mfh) or that the import reads only after its rows
+ * (missing_person: missing_batch_finish), clocks_running (the task lists; the import finds an
+ * episode's clock by clocks_subject), and the trigger mfh_gen_episode_insert (the dashboard's
+ * data generation, bumped once instead). Rows inserted into a b-tree at random places cost
+ * several times what building the index once in order costs (docs/benchmarks.md).
+ */
+struct store_import_bulk;
+
+/*
+ * store_import_bulk_begin - inside the import's transaction, keep the SQL text of the objects
+ * listed above (sqlite_schema) and drop them. Other connections see nothing until the commit (a
+ * rollback brings them back); this connection's cached statements are prepared again by SQLite.
+ * *out is malloc'd: store_import_bulk_end then store_import_bulk_free. 0 or -1.
+ */
+int store_import_bulk_begin(struct store *st, struct store_import_bulk **out);
+
+/*
+ * store_import_bulk_end - create again what store_import_bulk_begin dropped, from the same SQL
+ * text, and add one to mfh_generation when its trigger was dropped (rows were inserted). Before
+ * the commit, and before anything that reads missing_person. 0 or -1.
+ */
+int store_import_bulk_end(struct store *st, struct store_import_bulk *b);
+
+/* store_import_bulk_free - free b (NULL is ignored). */
+void store_import_bulk_free(struct store_import_bulk *b);
+
 /*
  * store_import_cache - let this connection keep up to `mib` MiB of database pages in memory
  * (PRAGMA cache_size), for a long import whose indexes outgrow the default cache. 0 or -1.

@@ -50,6 +50,9 @@ static const char SQL_FIND_REF[] =
 static const char SQL_STARTS[] =
 	"SELECT started_at FROM missing_episodes WHERE person_id = ?1 AND started_at BETWEEN ?2 AND ?3"
 	" ORDER BY started_at";
+/* Covered by missing_person (person_id, started_at and the rowid): no read of the table. */
+static const char SQL_PERSON_STARTS[] = "SELECT id, started_at FROM missing_episodes WHERE person_id = ?1";
+static const char SQL_TEAM[] = "SELECT team FROM missing_episodes WHERE id = ?1";
 static const char SQL_COUNT[] =
 	"SELECT count(*) FROM missing_episodes WHERE person_id = ?1 AND started_at BETWEEN ?2 AND ?3";
 static const char SQL_OPEN_OF[] =
@@ -387,6 +390,61 @@ int store_missing_starts(struct store *st, int64_t person_id, int64_t from, int6
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, to);
 	return collect_ids(s, count, starts, n);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct store_missing_start *)a)->id, y = ((const struct store_missing_start *)b)->id;
+	return (x > y) - (x < y);
+}
+
+int store_missing_person_starts(struct store *st, int64_t person_id, struct store_missing_start **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, SQL_PERSON_STARTS);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, person_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((size_t)*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct store_missing_start *a = cap <= (size_t)INT32_MAX ? realloc(*out, cap * sizeof *a) : NULL;
+			if (!a) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = a;
+		}
+		struct store_missing_start *e = &(*out)[(*n)++];
+		e->id = sqlite3_column_int64(s, 0);
+		e->started_at = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		if (*n > 1)
+			qsort(*out, (size_t)*n, sizeof **out, by_id);
+		return 0;
+	}
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
+int store_missing_team(struct store *st, int64_t id, char *team, size_t cap)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_TEAM);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_col(s, 0, team, cap);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND : -1;
 }
 
 int store_missing_count(struct store *st, int64_t person_id, int64_t from, int64_t to, int *n)

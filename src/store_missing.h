@@ -9,6 +9,7 @@
 #define SAFEHUB_STORE_MISSING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -57,6 +58,21 @@ int store_missing_ids(struct store *st, const struct missing_query *q, int64_t *
  * <= to, ascending. *starts is calloc'd (the caller frees it). 0 or -1.
  */
 int store_missing_starts(struct store *st, int64_t person_id, int64_t from, int64_t to, int64_t **starts, int *n);
+
+/* One episode of a person as the deferred repeat check reads it (store_missing_person_starts). */
+struct store_missing_start {
+	int64_t id;          /* missing_episodes.id */
+	int64_t started_at;  /* UTC seconds */
+};
+
+/*
+ * store_missing_person_starts - every episode of person `person_id`, by id, into *out (malloc'd,
+ * the caller frees it; NULL when there are none), *n how many. 0 or -1.
+ */
+int store_missing_person_starts(struct store *st, int64_t person_id, struct store_missing_start **out, int *n);
+
+/* store_missing_team - the team of episode `id` into team[cap]. 0, STORE_NOTFOUND, -1. */
+int store_missing_team(struct store *st, int64_t id, char *team, size_t cap);
 
 /* store_missing_count - how many of the person's episodes start in [from, to]. 0 or -1. */
 int store_missing_count(struct store *st, int64_t person_id, int64_t from, int64_t to, int *n);

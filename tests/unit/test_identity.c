@@ -275,6 +275,41 @@ static void test_person_fields(void **state)
 	free(p);
 }
 
+/*
+ * A candidate's address and locality: the current address, else the first (the json_each rule of
+ * store_identity.c), read without SQL for the usual shapes and by the SQL for the others, each
+ * compared with what the SQL rule itself gives.
+ */
+static void test_person_address(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const cases[][3] = {
+		{ "[]", "", "" },
+		{ "[{\"line1\":\"1 A St\",\"line2\":\"\",\"town\":\"X\",\"current\":false},"
+		  "{\"line1\":\"2 B St\",\"line2\":\"Flat 3\",\"town\":\"Y\",\"current\":true}]", "2 B St, Flat 3", "Y" },
+		{ "[{\"line1\":\"1 A St\",\"town\":\"X\"},{\"line1\":\"2 B St\",\"town\":\"Y\"}]", "1 A St", "X" },
+		{ "[{\"line1\":null,\"line2\":\"Flat 1\",\"current\":true}]", ", Flat 1", "" },
+		{ "[{\"line1\":\"1 A St\",\"current\":1},{\"line1\":\"2 B St\",\"current\":2}]", "2 B St", "" },
+		/* Not the usual shapes: the SQL decides. */
+		{ "[{\"line1\":\"1 A St\",\"current\":\"no\"},{\"line1\":\"2 B St\",\"current\":true}]", "1 A St", "" },
+		{ "[{\"line1\":12,\"town\":\"X\"}]", "12", "X" },
+		{ "[{\"line1\":\"1 A St\",\"current\":0.5},{\"line1\":\"2 B St\"}]", "1 A St", "" },
+		{ "[5,{\"line1\":\"2 B St\",\"current\":true}]", "2 B St", "" },
+	};
+	struct identity_person *p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *text = sqlite3_mprintf("UPDATE persons SET addresses = %Q WHERE id = %lld", cases[i][0],
+					     (long long)f->sophie);
+		sql(f, text);
+		sqlite3_free(text);
+		assert_int_equal(identity_person_get(f->st, f->sophie, p), 0);
+		assert_string_equal(p->address, cases[i][1]);
+		assert_string_equal(p->locality, cases[i][2]);
+	}
+	free(p);
+}
+
 /* A missing-import row for the queue. */
 static const char ROW_FMT[] =
 	"{\"police_force\":\"GMP\",\"police_ref\":\"%s\",\"given_name\":\"%s\",\"family_name\":\"%s\","
@@ -422,6 +457,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_rule_finds_and_merged_never, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_union_swapped_and_keep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_list_dismiss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_writes_episode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_creates_person, setup, teardown),
