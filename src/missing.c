@@ -424,14 +424,20 @@ static int batch_defer(struct missing_batch *b, int64_t person_id)
 
 int missing_create(struct store *st, const struct user *by, struct missing_episode *e, int64_t *id)
 {
-	bool restricted = false;
-	int rc = e->person_id > 0 ? store_person_restricted(st, e->person_id, &restricted) : STORE_NOTFOUND;
-	if (rc == STORE_NOTFOUND)
-		return MISSING_NO_PERSON;
-	if (rc != 0)
-		return MISSING_ERROR;
+	/* A batch's caller (an import) found or made the person in this transaction and has just
+	 * looked the police reference up (the unique index answers for it too: MISSING_DUPLICATE
+	 * below): two reads a row it need not repeat. */
+	int rc;
+	if (!e->batch) {
+		bool restricted = false;
+		rc = e->person_id > 0 ? store_person_restricted(st, e->person_id, &restricted) : STORE_NOTFOUND;
+		if (rc == STORE_NOTFOUND)
+			return MISSING_NO_PERSON;
+		if (rc != 0)
+			return MISSING_ERROR;
+	}
 	int ms = found_with_exist(st, e->found_with, e->n_found_with);
-	if (ms == MISSING_OK)
+	if (ms == MISSING_OK && !e->batch)
 		ms = ref_free(st, e->police_force, e->police_ref, 0);
 	if (ms != MISSING_OK)
 		return ms;

@@ -154,7 +154,8 @@ int store_import_cache(struct store *st, int mib)
 {
 	char sql[64];
 	/* A pragma takes no bound parameters: the value is a number written here, never text. */
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mib > 0 && mib <= 65536 ? mib * 1024 : 2000);
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d; PRAGMA threads = 2",
+		 mib > 0 && mib <= 65536 ? mib * 1024 : 2000);
 	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
