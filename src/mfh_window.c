@@ -252,7 +252,8 @@ static int keep_up(struct store *st)
 		w.info.full_reads++;
 		if (store_mfh_window_rows(st, MFH_WINDOW_FROM, w.from, 0, add_row, NULL) != 0 || w.failed)
 			goto fail;
-		qsort(w.v, w.n, sizeof *w.v, row_cmp);
+		if (w.n > 1)
+			qsort(w.v, w.n, sizeof *w.v, row_cmp);
 		w.loaded = true;
 	} else if (now.generation != w.at.generation || now.max_id != w.at.max_id) {
 		w.info.change_reads++;
