@@ -88,6 +88,9 @@ echo "database: $(du -h "$db" | cut -f1)"
 echo
 
 # ---- 2. safehub --------------------------------------------------------------------------------
+# Write the data out first, so that its writeback does not slow the fsyncs measured below (every
+# dashboard answer waits for its audit entry's commit).
+sync
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$work/serve.out" 2>"$work/serve.err" &
 server=$!
 for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done

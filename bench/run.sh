@@ -35,6 +35,8 @@ echo
 if [ -n "${BENCH_DB:-}" ]; then
   # Reuse a database made earlier by `safehub demo` (BENCH_PASSWORD: its demo users' password).
   cp "$BENCH_DB" "$db"
+  # Write the copy out now, so that its writeback does not slow the fsyncs measured below.
+  sync
   pw=${BENCH_PASSWORD:?BENCH_PASSWORD is the demo password of BENCH_DB}
   persons=$(sqlite3 "$db" "SELECT count(*) FROM persons")
   echo "== 1. demo generation skipped: reusing $BENCH_DB ($persons persons)"

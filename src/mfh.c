@@ -514,7 +514,12 @@ int mfh_tally_result(struct mfh_tally *t, struct mfh_stats months[MFH_MONTHS], s
 	if (!scratch)
 		return -1;
 	radix_sort(t->child_month.v, scratch, t->child_month.n, sizeof(uint64_t));
-	radix_sort(t->flags, scratch, t->n_flags, sizeof(struct flag));
+	/* The flags usually come sorted by person (mfh_window.c keeps them so): then one pass says so. */
+	bool sorted = true;
+	for (size_t i = 1; sorted && i < t->n_flags; i++)
+		sorted = t->flags[i - 1].person_id <= t->flags[i].person_id;
+	if (!sorted)
+		radix_sort(t->flags, scratch, t->n_flags, sizeof(struct flag));
 	count_children(t, span);
 	for (int i = 0; i < MFH_MONTHS; i++) {
 		const struct mfh_stats *m = &t->month[i];
