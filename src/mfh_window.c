@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "mfh.h"
 #include "store.h"
+#include "valid.h"
 
 /* How far back the window reaches: the current month and the 23 before it. */
 #define WINDOW_MONTHS 24
@@ -30,6 +32,8 @@ struct row {
 	uint8_t rhi;                   /* bit 0: rhi_by us; bits 1-2: rhi_state (sql/006) */
 	uint8_t looked_after;
 	char dob[11];                  /* YYYY-MM-DD or "" */
+	int32_t start_ymd;             /* the local date of started_at as YYYYMMDD */
+	int32_t dob_ymd;               /* dob as YYYYMMDD, 0 when it is not a date */
 };
 
 struct flag {
@@ -135,7 +139,25 @@ static int make_row(const struct mfh_episode *e, struct row *r)
 	size_t len = strlen(e->dob);
 	if (len < sizeof r->dob)
 		memcpy(r->dob, e->dob, len + 1);
+	struct valid_date d;
+	calendar_local_date(e->started_at, &d);
+	r->start_ymd = d.year * 10000 + d.month * 100 + d.day;
+	if (valid_parse_date(e->dob, &d))
+		r->dob_ymd = d.year * 10000 + d.month * 100 + d.day;
 	return 0;
+}
+
+/*
+ * The row's age in whole years at the start of the episode, or -1 (no date of birth, or born
+ * after it): mfh_age_at's answer from integers. YYYYMMDD of the day less YYYYMMDD of the birth,
+ * divided by 10,000, is the years completed; a 29 February birthday then falls on 1 March in
+ * other years, as valid_age_on has it.
+ */
+static int row_age(const struct row *r)
+{
+	if (!r->dob_ymd || r->start_ymd < r->dob_ymd)
+		return -1;
+	return (r->start_ymd - r->dob_ymd) / 10000;
 }
 
 /* Append an episode of a whole read (any order: sorted after). */
@@ -388,18 +410,27 @@ int mfh_window_scan(struct store *st, const struct mfh_scope *sc, int64_t from, 
 		return store_mfh_scan(st, sc, from, to, fn, ctx);
 	}
 	const struct mfh_filter *f = sc->filter;
+	/* The filter as the rows hold it: texts by number, the age band from integers (row_age), which
+	 * is mfh_filter_person's rule without a date computed per row. */
 	uint16_t team = f->team[0] ? text_find(f->team) : NO_TEXT;
 	uint16_t locality = f->locality[0] ? text_find(f->locality) : NO_TEXT;
-	bool none = (f->team[0] && team == NO_TEXT) || (f->locality[0] && locality == NO_TEXT);
-	bool person = mfh_filter_needs_person(f);
+	uint16_t sex = f->sex[0] ? text_find(f->sex) : NO_TEXT;
+	bool none = (f->team[0] && team == NO_TEXT) || (f->locality[0] && locality == NO_TEXT) ||
+		    (f->sex[0] && sex == NO_TEXT);
+	bool by_age = f->age_min >= 0;
 	static const char *const responses[] = { "", "", "accepted", "declined" };
 	for (size_t i = 0; rc == 0 && !none && i < w.n; i++) {
 		const struct row *r = &w.v[i];
 		if (r->started_at < from || r->started_at >= to || (f->team[0] && r->team != team) ||
 		    (f->locality[0] && r->locality != locality) ||
-		    (f->looked_after >= 0 && r->looked_after != f->looked_after) ||
+		    (f->looked_after >= 0 && r->looked_after != f->looked_after) || (f->sex[0] && r->sex != sex) ||
 		    is_hidden(&hb, r->person_id))
 			continue;
+		if (by_age) {
+			int age = row_age(r);
+			if (age < f->age_min || age > f->age_max)
+				continue;
+		}
 		int state = r->rhi >> 1 & 3;
 		struct mfh_episode e = {
 			.id = r->id, .person_id = r->person_id, .started_at = r->started_at, .ended_at = r->ended_at,
@@ -409,8 +440,6 @@ int mfh_window_scan(struct store *st, const struct mfh_scope *sc, int64_t from, 
 			.has_rhi = state != 0, .offered_at = r->offered_at, .completed_at = r->completed_at,
 			.response = responses[state],
 		};
-		if (person && !mfh_filter_person(f, &e))
-			continue;
 		if (fn(ctx, &e) != 0)
 			break;
 	}

@@ -11,10 +11,12 @@
 
 #include <sqlite3.h>
 
+#include "calendar.h"
 #include "mfh.h"
 #include "mfh_window.h"
 #include "person.h"
 #include "testdb.h"
+#include "valid.h"
 
 #define DAY 86400
 #define PERSONS 4
@@ -305,6 +307,98 @@ static void a_deletion_reads_the_window_again(void **state)
 	assert_int_equal(after.full_reads, before.full_reads + 1);
 }
 
+/* The ids the window gives for the ages min-max (any team), sorted, into ids; their number. The
+ * window and SQL must agree. */
+static int age_ids(struct fixture *f, int min, int max, int64_t from, int64_t to, int64_t *ids)
+{
+	struct mfh_filter flt;
+	filter(&flt, 0);
+	snprintf(flt.age_band, sizeof flt.age_band, "test");
+	flt.age_min = min;
+	flt.age_max = max;
+	struct mfh_scope sc = { &flt, f->me.id };
+	static struct got a, b;
+	a.n = b.n = 0;
+	assert_int_equal(mfh_window_scan(f->st, &sc, from, to, collect, &a), 0);
+	assert_int_equal(store_mfh_scan(f->st, &sc, from, to, collect, &b), 0);
+	qsort(a.v, (size_t)a.n, sizeof a.v[0], by_id);
+	qsort(b.v, (size_t)b.n, sizeof b.v[0], by_id);
+	assert_int_equal(a.n, b.n);
+	assert_memory_equal(a.v, b.v, (size_t)a.n * sizeof a.v[0]);
+	for (int i = 0; i < a.n; i++)
+		ids[i] = a.v[i][0];
+	return a.n;
+}
+
+/*
+ * Ages at the edges, from the window's integers as from mfh_age_at: a 29 February birthday is
+ * 1 March in other years; the day is the UK date of the start (23:30 UTC in June is the next day).
+ * In the last year that is not a leap year and whose June has passed (so within the window).
+ */
+static void ages_at_the_edges(void **state)
+{
+	struct fixture *f = *state;
+	struct valid_date today;
+	calendar_local_date(f->now, &today);
+	int y = today.year - 1;
+	if (y % 4 == 0)
+		y--;
+	int leap = (y - 10) / 4 * 4;  /* a leap year of birth (1901-2099) */
+	char dobs[2][32];
+	snprintf(dobs[0], sizeof dobs[0], "%04d-02-29", leap);
+	snprintf(dobs[1], sizeof dobs[1], "%04d-06-15", y - 14);
+	int64_t pid[2];
+	assert_int_equal(store_begin(f->st, true), 0);
+	for (int i = 0; i < 2; i++) {
+		struct person *p = calloc(1, sizeof *p);
+		snprintf(p->given_name, sizeof p->given_name, "Edge");
+		snprintf(p->family_name, sizeof p->family_name, "Case%d", i);
+		snprintf(p->dob, sizeof p->dob, "%s", dobs[i]);
+		snprintf(p->sex, sizeof p->sex, "female");
+		char err[64];
+		assert_int_equal(person_create(f->st, &f->me, p, err, sizeof err), PERSON_OK);
+		pid[i] = p->id;
+		free(p);
+	}
+	assert_int_equal(store_commit(f->st), 0);
+	/* The first child is y - leap - 1 on 28 February and y - leap on 1 March; the second 13 at
+	 * 22:30 UTC on 14 June (23:30 in the UK) and 14 at 23:30 UTC (00:30 on the 15th). */
+	char starts[4][48];
+	snprintf(starts[0], sizeof starts[0], "%04d-02-28T23:30:00Z", y);
+	snprintf(starts[1], sizeof starts[1], "%04d-03-01T00:10:00Z", y);
+	snprintf(starts[2], sizeof starts[2], "%04d-06-14T22:30:00Z", y);
+	snprintf(starts[3], sizeof starts[3], "%04d-06-14T23:30:00Z", y);
+	int64_t ids[4];
+	for (int i = 0; i < 4; i++) {
+		int64_t t = 0;
+		assert_true(valid_parse_time(starts[i], &t));
+		sql(f->db,
+		    "INSERT INTO missing_episodes(person_id, started_at, reported_at, ended_at, missing_from, category,"
+		    " created_at, created_by, updated_at, updated_by) VALUES (%lld, %lld, %lld, %lld, 'home', 'M', 1, 1, 1, 1)",
+		    (long long)pid[i / 2], (long long)t, (long long)t, (long long)t + 3600);
+		ids[i] = (int64_t)sqlite3_last_insert_rowid(f->db);
+	}
+	char from_s[48], to_s[48];
+	snprintf(from_s, sizeof from_s, "%04d-02-01T00:00:00Z", y);
+	snprintf(to_s, sizeof to_s, "%04d-07-01T00:00:00Z", y);
+	int64_t from = 0, to = 0, got[64];
+	assert_true(valid_parse_time(from_s, &from) && valid_parse_time(to_s, &to));
+	/* Which of the four each age holds (the fixture's other children may be there too). */
+	int ages[4][2] = { { y - leap - 1, 0x1 }, { y - leap, 0x2 }, { 13, 0x4 }, { 14, 0x8 } };
+	for (int a = 0; a < 4; a++) {
+		int n = age_ids(f, ages[a][0], ages[a][0], from, to, got);
+		int mask = 0;
+		for (int i = 0; i < n; i++)
+			for (int k = 0; k < 4; k++)
+				mask |= (got[i] == ids[k]) << k;
+		mask &= a < 2 ? 0x3 : 0xc;  /* this child's two episodes (the other may be the same age) */
+		assert_int_equal(mask, ages[a][1]);
+	}
+	struct mfh_window_info info;
+	mfh_window_info(&info);
+	assert_int_equal(info.fallbacks, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(it_keeps_up_with_every_kind_of_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(before_the_window_is_left_to_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_deletion_reads_the_window_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(ages_at_the_edges, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
