@@ -160,20 +160,28 @@ static int row_age(const struct row *r)
 	return (r->start_ymd - r->dob_ymd) / 10000;
 }
 
+/* Room for one more row; false (and the window marked failed) when out of memory. */
+static bool room_for_a_row(void)
+{
+	if (w.n < w.cap)
+		return true;
+	size_t cap = w.cap ? w.cap * 2 : 4096;
+	struct row *v = realloc(w.v, cap * sizeof *v);
+	if (!v) {
+		w.failed = true;
+		return false;
+	}
+	w.v = v;
+	w.cap = cap;
+	return true;
+}
+
 /* Append an episode of a whole read (any order: sorted after). */
 static int add_row(void *ctx, const struct mfh_episode *e)
 {
 	(void)ctx;
-	if (w.n == w.cap) {
-		size_t cap = w.cap ? w.cap * 2 : 4096;
-		struct row *v = realloc(w.v, cap * sizeof *v);
-		if (!v) {
-			w.failed = true;
-			return -1;
-		}
-		w.v = v;
-		w.cap = cap;
-	}
+	if (!room_for_a_row())
+		return -1;
 	if (make_row(e, &w.v[w.n]) != 0) {
 		w.failed = true;
 		return -1;
@@ -204,16 +212,8 @@ static int put_row(void *ctx, const struct mfh_episode *e)
 		w.v[i] = r;
 		return 0;
 	}
-	if (w.n == w.cap) {
-		size_t cap = w.cap ? w.cap * 2 : 4096;
-		struct row *v = realloc(w.v, cap * sizeof *v);
-		if (!v) {
-			w.failed = true;
-			return -1;
-		}
-		w.v = v;
-		w.cap = cap;
-	}
+	if (!room_for_a_row())
+		return -1;
 	memmove(&w.v[i + 1], &w.v[i], (w.n - i) * sizeof *w.v);
 	w.v[i] = r;
 	w.n++;
