@@ -180,11 +180,37 @@ static int block(struct store *st, const struct match_input *in, struct idset *s
 
 /* ---- scoring ---- */
 
+/* Set b's names to person p's own (alias < 0) or to its alias `alias` (given and family in the
+ * buffers given). */
+static void variant_names(const struct identity_person *p, int alias, struct match_input *b, char *given,
+			  size_t given_cap, char *family, size_t family_cap)
+{
+	if (alias < 0) {
+		b->given_name = p->given_name;
+		b->family_name = p->family_name;
+		return;
+	}
+	/* "Kayley Smith": given "Kayley", family "Smith"; "Kay": the given name alone. */
+	snprintf(given, given_cap, "%s", p->aliases[alias]);
+	char *sp = strrchr(given, ' ');
+	if (sp) {
+		*sp = 0;
+		snprintf(family, family_cap, "%s", sp + 1);
+	} else {
+		snprintf(family, family_cap, "%s", p->family_name);
+	}
+	b->given_name = given;
+	b->family_name = family;
+}
+
 /*
  * The best score of record `in` against person p under its names and aliases (and, when `in`
- * has another identifier, each of p's identifiers). why gets the reasons of the best.
+ * has another identifier, each of p's identifiers). When the best reaches `floor`, why gets its
+ * reasons (the first best on a tie); below it why is left alone: the reasons cost more than the
+ * score, and a candidate below the floor is not shown.
  */
-static double score_person(const struct match_input *in, const struct identity_person *p, struct match_explain *why)
+static double score_person(const struct match_input *in, const struct identity_person *p, double floor,
+			   struct match_explain *why)
 {
 	const struct match_model *m = match_model_default();
 	struct match_input b = {
@@ -200,33 +226,24 @@ static double score_person(const struct match_input *in, const struct identity_p
 			if (ids[i][0])
 				id_list[n_ids++] = ids[i];
 	double best = -1;
-	struct match_explain ex;
+	int best_alias = -1, best_id = 0;
+	char given[801], family[801];
 	for (int a = -1; a < p->n_aliases; a++) {
-		char given[801], family[801];
-		if (a < 0) {
-			b.given_name = p->given_name;
-			b.family_name = p->family_name;
-		} else {
-			/* "Kayley Smith": given "Kayley", family "Smith"; "Kay": the given name alone. */
-			snprintf(given, sizeof given, "%s", p->aliases[a]);
-			char *sp = strrchr(given, ' ');
-			if (sp) {
-				*sp = 0;
-				snprintf(family, sizeof family, "%s", sp + 1);
-			} else {
-				snprintf(family, sizeof family, "%s", p->family_name);
-			}
-			b.given_name = given;
-			b.family_name = family;
-		}
+		variant_names(p, a, &b, given, sizeof given, family, sizeof family);
 		for (int k = 0; k < (n_ids ? n_ids : 1); k++) {
 			b.other_id = n_ids ? id_list[k] : NULL;
-			double pr = match_score(m, in, &b, &ex);
+			double pr = match_score(m, in, &b, NULL);
 			if (pr > best) {
 				best = pr;
-				*why = ex;
+				best_alias = a;
+				best_id = k;
 			}
 		}
+	}
+	if (best >= floor) {
+		variant_names(p, best_alias, &b, given, sizeof given, family, sizeof family);
+		b.other_id = n_ids ? id_list[best_id] : NULL;
+		match_score(m, in, &b, why);
 	}
 	return best < 0 ? 0 : best;
 }
@@ -251,8 +268,9 @@ static void rank_insert(struct identity_match *out, int cap, int *n, double pr, 
 		(*n)++;
 }
 
-int identity_search(struct store *st, const struct match_input *in, double min_probability, identity_keep_fn keep,
-		    void *ctx, struct identity_match *out, int cap, int *n)
+/* identity_search, reading the candidates' addresses only when `address` (see store_identity_person). */
+static int search(struct store *st, const struct match_input *in, double min_probability, identity_keep_fn keep,
+		  void *ctx, bool address, struct identity_match *out, int cap, int *n)
 {
 	*n = 0;
 	if (cap > IDENTITY_SEARCH_MAX)
@@ -263,7 +281,7 @@ int identity_search(struct store *st, const struct match_input *in, double min_p
 	struct identity_person *p = malloc(sizeof *p);
 	int rc = p ? block(st, in, &s) : -1;
 	for (size_t i = 0; rc == 0 && i < s.n; i++) {
-		int got = store_identity_person(st, s.ids[i], p);
+		int got = store_identity_person(st, s.ids[i], address, p);
 		if (got == STORE_NOTFOUND)
 			continue;
 		if (got != 0) {
@@ -273,7 +291,7 @@ int identity_search(struct store *st, const struct match_input *in, double min_p
 		if (p->merged_into || (keep && !keep(ctx, p)))
 			continue;
 		struct match_explain why = { 0 };
-		double pr = score_person(in, p, &why);
+		double pr = score_person(in, p, min_probability, &why);
 		if (pr >= min_probability)
 			rank_insert(out, cap, n, pr, p, &why);
 	}
@@ -284,6 +302,12 @@ int identity_search(struct store *st, const struct match_input *in, double min_p
 	return rc;
 }
 
+int identity_search(struct store *st, const struct match_input *in, double min_probability, identity_keep_fn keep,
+		    void *ctx, struct identity_match *out, int cap, int *n)
+{
+	return search(st, in, min_probability, keep, ctx, true, out, cap, n);
+}
+
 int identity_thresholds(struct store *st, double *link, double *review)
 {
 	return settings_match_thresholds(st, link, review);
@@ -291,7 +315,7 @@ int identity_thresholds(struct store *st, double *link, double *review)
 
 int identity_person_get(struct store *st, int64_t id, struct identity_person *out)
 {
-	int rc = store_identity_person(st, id, out);
+	int rc = store_identity_person(st, id, true, out);
 	return rc == STORE_NOTFOUND ? 1 : rc;
 }
 
@@ -304,7 +328,10 @@ int identity_resolve(struct store *st, const struct match_input *in, struct iden
 		return -1;
 	struct identity_match *m = calloc(IDENTITY_CANDIDATES_MAX, sizeof *m);
 	int n = 0;
-	if (!m || identity_search(st, in, RESOLVE_FLOOR, NULL, NULL, m, IDENTITY_CANDIDATES_MAX, &n) != 0) {
+	/* A candidate's address counts only against a record's address or locality; the caller sees
+	 * the candidates' ids, not their addresses. */
+	bool address = (in->address && in->address[0]) || (in->locality && in->locality[0]);
+	if (!m || search(st, in, RESOLVE_FLOOR, NULL, NULL, address, m, IDENTITY_CANDIDATES_MAX, &n) != 0) {
 		free(m);
 		return -1;
 	}

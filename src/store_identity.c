@@ -235,6 +235,9 @@ out:
 /* Copy the first aliases of a JSON array text into out. */
 static void aliases_read(const char *text, struct identity_person *out)
 {
+	out->n_aliases = 0;
+	if (!text || strcmp(text, "[]") == 0)
+		return; /* most persons: no parse */
 	json_t *arr = json_loads(text ? text : "[]", 0, NULL);
 	size_t i;
 	json_t *a;
@@ -303,7 +306,7 @@ static bool address_read(const char *text, struct identity_person *out)
 	return ok;
 }
 
-int store_identity_person(struct store *st, int64_t id, struct identity_person *out)
+int store_identity_person(struct store *st, int64_t id, bool address, struct identity_person *out)
 {
 	sqlite3_stmt *s = store_prepare(st, SQL_PERSON);
 	if (!s)
@@ -325,7 +328,7 @@ int store_identity_person(struct store *st, int64_t id, struct identity_person *
 		store_col(s, 10, out->upn, sizeof out->upn);
 		store_col(s, 11, out->police_ref, sizeof out->police_ref);
 		store_col(s, 12, out->la_id, sizeof out->la_id);
-		bool done = address_read((const char *)sqlite3_column_text(s, 13), out);
+		bool done = !address || address_read((const char *)sqlite3_column_text(s, 13), out);
 		sqlite3_reset(s);
 		if (done)
 			return 0;

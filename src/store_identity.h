@@ -48,8 +48,12 @@ int store_identity_by_postcode_initial(struct store *st, const char *postcode, c
 int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, store_identity_id_fn fn,
 			    void *ctx);
 
-/* store_identity_person - load person `id` into *out: 0, STORE_NOTFOUND or -1. */
-int store_identity_person(struct store *st, int64_t id, struct identity_person *out);
+/*
+ * store_identity_person - load person `id` into *out; with `address` false the address and
+ * locality are left "" (they are read from the addresses JSON, most of the cost of a read, and
+ * a record without either cannot be compared on them). 0, STORE_NOTFOUND or -1.
+ */
+int store_identity_person(struct store *st, int64_t id, bool address, struct identity_person *out);
 
 /* ---- the review queue ---- */
 
