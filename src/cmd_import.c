@@ -147,6 +147,19 @@ int cmd_import_missing(int argc, char **argv)
 		fprintf(stderr, "%s: --db %s: %s\n", CMD, db, store_errmsg(st));
 		goto out;
 	}
+	/* A file large enough for the bulk mode (import_options.bulk_rows: at least IMPORT_BULK_ROWS
+	 * lines, and half as many as the hub holds episodes) is written without SQLite's
+	 * foreign-key checks: every id the import writes (its person, its user, its episode) it read
+	 * or made in this transaction, and the checks cost a look-up per reference. */
+	long lines = 0;
+	for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	int64_t episodes = 0;
+	if (lines >= IMPORT_BULK_ROWS && (store_import_episodes(st, &episodes) != 0 || lines >= episodes / 2) &&
+	    store_import_foreign_keys(st, false) != 0) {
+		fprintf(stderr, "%s: --db %s: %s\n", CMD, db, store_errmsg(st));
+		goto out;
+	}
 	if (store_begin(st, true) != 0) {
 		fprintf(stderr, "%s: --db %s: the database is busy: %s\n", CMD, db, store_errmsg(st));
 		goto out;

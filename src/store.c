@@ -653,6 +653,24 @@ int store_integrity(struct store *st, char *msg, size_t cap)
 		rc = strcmp(msg, "ok") == 0 ? 0 : -1;
 	}
 	sqlite3_finalize(s);
+	if (rc != 0)
+		return rc;
+	s = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK) {
+		snprintf(msg, cap, "foreign_key_check did not run");
+		return -1;
+	}
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		snprintf(msg, cap, "row %lld of %s refers to a %s row that does not exist",
+			 (long long)sqlite3_column_int64(s, 1), (const char *)sqlite3_column_text(s, 0),
+			 (const char *)sqlite3_column_text(s, 2));
+		rc = -1;
+	} else if (step != SQLITE_DONE) {
+		snprintf(msg, cap, "foreign_key_check failed: %s", sqlite3_errmsg(st->db));
+		rc = -1;
+	}
+	sqlite3_finalize(s);
 	return rc;
 }
 

@@ -75,7 +75,12 @@ void store_set_now(int64_t t);
 /* store_backup - online backup of this connection's database to `to` (SQLite backup API). */
 int store_backup(struct store *st, const char *to, char *err, size_t errcap);
 
-/* store_integrity - run PRAGMA integrity_check; 0 when "ok". */
+/*
+ * store_integrity - run PRAGMA integrity_check, then PRAGMA foreign_key_check (a reference to a
+ * row that is not there: a large import writes without SQLite's checks, cmd_import.c). 0 when
+ * both find nothing; else -1 with msg saying the first problem ("row 7 of missing_episodes
+ * refers to a persons row that does not exist").
+ */
 int store_integrity(struct store *st, char *msg, size_t cap);
 
 /* ---- users ---- */

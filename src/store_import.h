@@ -84,6 +84,15 @@ void store_import_bulk_free(struct store_import_bulk *b);
 int store_import_cache(struct store *st, int mib);
 
 /*
+ * store_import_foreign_keys - switch SQLite's foreign-key checks on or off for this connection
+ * (PRAGMA foreign_keys), outside any transaction (inside one SQLite ignores it). For a large
+ * command-line import, whose every id it writes it read or made in the same transaction: the
+ * checks are a look-up per reference, about 4 s a million episodes (docs/benchmarks.md).
+ * 0 or -1 (also when a transaction is open).
+ */
+int store_import_foreign_keys(struct store *st, bool on);
+
+/*
  * store_import_review_pending - whether the review queue holds a pending row of `kind` whose
  * police_force and police_ref members are these (a re-imported row is not queued twice).
  * *pending gets the answer. 0 or -1.

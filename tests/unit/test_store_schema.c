@@ -1,7 +1,9 @@
 /*
  * Unit tests for the schema's shape where it decides speed (sql/007, sql/008): the hot writes
  * build no temporary b-tree for a CHECK, the rewritten CHECKs still refuse what they refused, and
- * the import's pending-review question is answered from an index.
+ * the import's pending-review question is answered from an index; and the integrity check a
+ * backup runs finds a reference to a row that is not there (a large import writes without
+ * SQLite's foreign-key checks).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <cmocka.h>
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "testdb.h"
 
@@ -175,12 +178,29 @@ static void test_pending_review_question_uses_its_index(void **state)
 	assert_true(indexed);
 }
 
+static void test_integrity_finds_a_dangling_reference(void **state)
+{
+	struct fixture *f = *state;
+	char msg[256];
+	assert_int_equal(store_integrity(f->st, msg, sizeof msg), 0);
+	assert_int_equal(sqlite3_exec(f->db,
+				      "INSERT INTO missing_gradings(episode_id, grade, graded_at, created_at, created_by)"
+				      " VALUES (424242, 'low', 1, 1, 1)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_integrity(f->st, msg, sizeof msg), -1);
+	/* The grading's episode (and its user: this database has none) are not there. */
+	assert_non_null(strstr(msg, "row 1 of missing_gradings refers to a "));
+	assert_non_null(strstr(msg, " row that does not exist"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hot_writes_build_no_temporary_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks_refuse_what_they_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_review_question_uses_its_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_integrity_finds_a_dangling_reference, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
