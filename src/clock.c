@@ -45,21 +45,29 @@ int clock_due(struct store *st, const char *standard, int64_t start_utc, int64_t
 	return due_of(st, &s, start_utc, due);
 }
 
+/* Fill *c as a running clock of `standard` for subject from start_utc, due at `due`. */
+static void running_clock(const char *standard, const struct clock_subject *subject, int64_t start_utc, int64_t due,
+			  struct clock *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->standard, sizeof c->standard, "%s", standard);
+	snprintf(c->subject_type, sizeof c->subject_type, "%s", subject->type);
+	c->subject_id = subject->id;
+	c->case_id = subject->case_id;
+	c->person_id = subject->person_id;
+	snprintf(c->team, sizeof c->team, "%s", subject->team ? subject->team : "");
+	c->worker_id = subject->worker_id;
+	c->started_at = start_utc;
+	c->due_at = due;
+	snprintf(c->status, sizeof c->status, "running");
+}
+
 /* Insert a running clock of `standard` for subject from start_utc, due at `due`. 0 or -1. */
 static int insert_running(struct store *st, const char *standard, const struct clock_subject *subject,
 			  int64_t start_utc, int64_t due)
 {
 	struct clock c;
-	memset(&c, 0, sizeof c);
-	snprintf(c.standard, sizeof c.standard, "%s", standard);
-	snprintf(c.subject_type, sizeof c.subject_type, "%s", subject->type);
-	c.subject_id = subject->id;
-	c.case_id = subject->case_id;
-	c.person_id = subject->person_id;
-	snprintf(c.team, sizeof c.team, "%s", subject->team ? subject->team : "");
-	c.worker_id = subject->worker_id;
-	c.started_at = start_utc;
-	c.due_at = due;
+	running_clock(standard, subject, start_utc, due, &c);
 	return store_clock_insert(st, &c);
 }
 
@@ -89,15 +97,24 @@ int clock_start(struct store *st, const char *standard, const struct clock_subje
 	return insert_running(st, standard, subject, start_utc, due);
 }
 
-int clock_start_new(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
-		    int64_t start_utc)
+int clock_new_running(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
+		      int64_t start_utc, struct clock *out)
 {
 	if (!std->active)
-		return 0;
+		return 1;
 	int64_t due;
 	if (due_of(st, std, start_utc, &due) != 0)
 		return -1;
-	return insert_running(st, std->code, subject, start_utc, due);
+	running_clock(std->code, subject, start_utc, due, out);
+	return 0;
+}
+
+int clock_start_new(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
+		    int64_t start_utc)
+{
+	struct clock c;
+	int rc = clock_new_running(st, std, subject, start_utc, &c);
+	return rc == 0 ? store_clock_insert(st, &c) : rc > 0 ? 0 : -1;
 }
 
 int clock_stop(struct store *st, const char *standard, const char *subject_type, int64_t subject_id,

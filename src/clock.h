@@ -81,6 +81,14 @@ int clock_stop(struct store *st, const char *standard, const char *subject_type,
 int clock_cancel_case(struct store *st, int64_t case_id, int64_t at);
 
 /*
+ * clock_new_running - the clock clock_start_new would insert, into *out, without inserting it
+ * (a batch writes its clocks together: store_missing_pending_clock). Returns 0 with *out
+ * filled, 1 when std is inactive (no clock), -1 on a store error.
+ */
+int clock_new_running(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
+		      int64_t start_utc, struct clock *out);
+
+/*
  * clock_start_new - start standard *std (read by the caller with store_standard_get, so that a
  * batch reads it once) for a subject created in this transaction, which cannot have a clock of
  * it running yet: clock_start without the look-up of the standard and of a running clock. The

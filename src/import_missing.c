@@ -1063,7 +1063,10 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 		status = IMPORT_INVALID;
 		goto out;
 	}
-	/* The indexes first: the deferred repeat checks read missing_person. */
+	/* The held episodes, then the indexes (built once over them): the deferred repeat checks read
+	 * missing_person. */
+	if (missing_batch_flush(st, x.batch) != MISSING_OK)
+		goto out;
 	if (x.bulk && store_import_bulk_end(st, x.bulk) != 0)
 		goto out;
 	if (missing_batch_finish(st, by, x.batch) != MISSING_OK)

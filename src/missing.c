@@ -38,7 +38,12 @@ struct missing_batch {
 	size_t n_persons, cap_persons;
 	int64_t *seen;                /* open-addressing set of those persons (0 = empty slot) */
 	size_t cap_seen;              /* a power of two, at least twice n_persons */
+	struct store_missing_pending *pending; /* the created episodes not yet written (missing_batch_flush) */
 };
+
+/* Held episodes past this are written at once: it bounds the memory a batch holds (about 200
+ * bytes an episode with its grading and clock) and each flush is one statement a table. */
+#define BATCH_PENDING_MAX 100000
 
 /* ---- pure rules ---- */
 
@@ -302,7 +307,8 @@ static int place(struct store *st, const struct settings_mfh *s, struct missing_
  * The notification an out-of-area episode owes the other authority, unless it has one for that
  * reason (fresh: the episode was just created, so it has none).
  */
-static int notify(struct store *st, const struct missing_episode *e, int64_t now, bool fresh)
+static int notify(struct store *st, const struct missing_episode *e, int64_t now, bool fresh,
+		  struct store_missing_pending *pending)
 {
 	if (!e->out_of_area[0])
 		return MISSING_OK;
@@ -320,7 +326,7 @@ static int notify(struct store *st, const struct missing_episode *e, int64_t now
 	snprintf(n->reason, sizeof n->reason, "%s", e->out_of_area);
 	snprintf(n->rhi_by, sizeof n->rhi_by, "%s", e->rhi_by);
 	n->created_at = now;
-	rc = store_missing_notification_insert(st, n);
+	rc = pending ? store_missing_pending_notification(pending, n) : store_missing_notification_insert(st, n);
 	free(n);
 	return rc == 0 ? MISSING_OK : MISSING_ERROR;
 }
@@ -459,7 +465,10 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 	e->rhi_due_at = e->ended_at ? e->ended_at + MISSING_RHI_SECONDS : 0;
 	e->reopened_count = 0;
 	int64_t now = store_now();
-	rc = store_missing_insert(st, e, by->id, now);
+	/* A batch holds its episodes and writes them together (missing_batch_flush): its caller looked
+	 * the police reference up, and reads nothing back before the flush. */
+	rc = e->batch ? store_missing_pending_episode(e->batch->pending, e, by->id, now)
+		      : store_missing_insert(st, e, by->id, now);
 	if (rc == STORE_CONFLICT)
 		return MISSING_DUPLICATE;
 	if (rc != 0)
@@ -475,21 +484,28 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		snprintf(g->grade, sizeof g->grade, "%s", e->grade);
 		g->graded_at = e->graded_at ? e->graded_at : e->reported_at;
 		snprintf(g->graded_by, sizeof g->graded_by, "%s", e->graded_by);
-		rc = store_missing_grading_insert(st, e->id, g, by->id, now);
+		rc = e->batch ? store_missing_pending_grading(e->batch->pending, e->id, g, by->id, now)
+			      : store_missing_grading_insert(st, e->id, g, by->id, now);
 		free(g);
 		if (rc != 0)
 			return MISSING_ERROR;
 	}
-	if ((ms = notify(st, e, now, true)) != MISSING_OK)
+	if ((ms = notify(st, e, now, true, e->batch ? e->batch->pending : NULL)) != MISSING_OK)
 		return ms;
 	if (e->ended_at && strcmp(e->rhi_by, "us") == 0) {
 		/* A new episode has no RHI and no clock yet: start it from the return. */
 		struct clock_subject subject = {
 			.type = SUBJECT_EPISODE, .id = e->id, .person_id = e->person_id, .team = e->team,
 		};
-		rc = !e->batch		    ? clock_start(st, STANDARD_RHI, &subject, e->ended_at, 0)
-		     : e->batch->rhi_known ? clock_start_new(st, &e->batch->rhi, &subject, e->ended_at)
-					   : 0;
+		if (!e->batch) {
+			rc = clock_start(st, STANDARD_RHI, &subject, e->ended_at, 0);
+		} else if (e->batch->rhi_known) {
+			struct clock c;
+			rc = clock_new_running(st, &e->batch->rhi, &subject, e->ended_at, &c);
+			rc = rc == 0 ? store_missing_pending_clock(e->batch->pending, &c) : rc > 0 ? 0 : -1;
+		} else {
+			rc = 0;
+		}
 		if (rc != 0)
 			return MISSING_ERROR;
 	}
@@ -504,6 +520,9 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 	if (e->batch) {
 		if (!e->batch->first_id)
 			e->batch->first_id = e->id;
+		if (store_missing_pending_count(e->batch->pending) >= BATCH_PENDING_MAX &&
+		    missing_batch_flush(st, e->batch) != MISSING_OK)
+			return MISSING_ERROR;
 		return batch_defer(e->batch, e->person_id);
 	}
 	return repeat_check(st, by, s, e->person_id, e->id, e->started_at, e->team, NULL);
@@ -594,7 +613,7 @@ static int apply(struct store *st, const struct user *by, const struct missing_e
 	next->version = cur->version + 1;
 	next->updated_at = now;
 	snprintf(next->updated_by, sizeof next->updated_by, "%s", by->username);
-	int ms = notify(st, next, now, false);
+	int ms = notify(st, next, now, false, NULL);
 	if (ms == MISSING_OK && (next->ended_at != cur->ended_at || strcmp(next->rhi_by, cur->rhi_by) != 0 ||
 				 strcmp(next->team, cur->team) != 0))
 		ms = rhi_clock_sync(st, next, NULL, now);
@@ -1079,6 +1098,10 @@ int missing_batch_new(struct store *st, struct missing_batch **out)
 		return MISSING_ERROR;
 	}
 	b->rhi_known = rc == 0;
+	if (store_missing_pending_new(st, &b->pending) != 0) {
+		free(b);
+		return MISSING_ERROR;
+	}
 	*out = b;
 	return MISSING_OK;
 }
@@ -1126,8 +1149,17 @@ out:
 	return ms;
 }
 
+int missing_batch_flush(struct store *st, struct missing_batch *b)
+{
+	int rc = store_missing_pending_flush(st, b->pending);
+	return rc == 0 ? MISSING_OK : rc == STORE_CONFLICT ? MISSING_DUPLICATE : MISSING_ERROR;
+}
+
 int missing_batch_finish(struct store *st, const struct user *by, struct missing_batch *b)
 {
+	int flushed = missing_batch_flush(st, b);
+	if (flushed != MISSING_OK)
+		return flushed;
 	for (size_t i = 0; i < b->n_persons; i++) {
 		int ms = batch_repeat(st, by, b, b->persons[i]);
 		if (ms != MISSING_OK)
@@ -1142,6 +1174,7 @@ void missing_batch_free(struct missing_batch *b)
 		return;
 	free(b->persons);
 	free(b->seen);
+	store_missing_pending_free(b->pending);
 	free(b);
 }
 

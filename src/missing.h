@@ -318,6 +318,13 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
  * trail differs: they follow the batch's other entries. The person's episodes are read by
  * person_id (index missing_person), so the batch's caller may drop that index while it creates
  * and build it again before missing_batch_finish (store_import_bulk_begin).
+ * The batch's episodes, gradings, rhi clocks and notifications are held in memory
+ * (store_missing_pending: each episode gets its id at once) and written together by
+ * missing_batch_flush, or when 100,000 are held: until then they cannot be read back, so the
+ * caller flushes before it reads episodes (missing_batch_finish flushes first). A (police_force,
+ * police_ref) already taken is only found by the flush (MISSING_DUPLICATE for the whole
+ * flush): the caller looks every key up first (missing_find_by_ref) and keeps a file's keys
+ * apart.
  */
 
 /*
@@ -329,9 +336,15 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 int missing_batch_new(struct store *st, struct missing_batch **out);
 
 /*
- * missing_batch_finish - run the repeat-missing checks the batch deferred (see above), as `by`,
- * in the order the persons first had an episode created. Call it once, after the last create.
- * MISSING_OK or MISSING_ERROR.
+ * missing_batch_flush - write what the batch holds (see above). MISSING_OK, MISSING_DUPLICATE (a
+ * held key was taken: the caller rolls back) or MISSING_ERROR.
+ */
+int missing_batch_flush(struct store *st, struct missing_batch *b);
+
+/*
+ * missing_batch_finish - flush the batch (missing_batch_flush), then run the repeat-missing checks
+ * it deferred (see above), as `by`, in the order the persons first had an episode created. Call
+ * it once, after the last create. MISSING_OK, MISSING_DUPLICATE or MISSING_ERROR.
  */
 int missing_batch_finish(struct store *st, const struct user *by, struct missing_batch *b);
 

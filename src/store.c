@@ -426,6 +426,10 @@ struct store *store_open(const char *path, bool create, char *err, size_t errcap
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
+	if (store_rows_register(st->db) != 0) {
+		snprintf(err, errcap, "cannot configure %s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	/* Durability first: WAL with a full sync at every commit (nothing acknowledged is lost). */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
 		     " PRAGMA trusted_schema = OFF; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY") != 0) {

@@ -32,4 +32,23 @@ void store_col(sqlite3_stmt *s, int i, char *out, size_t cap);
 /* store_done - step a statement that returns no rows: 0, STORE_CONFLICT on a constraint, -1. */
 int store_done(struct store *st, sqlite3_stmt *s);
 
+/*
+ * Rows held in C memory that one INSERT ... SELECT reads through the table-valued function
+ * store_rows (store_rows.c): `SELECT c0, c1, ... FROM store_rows(?1)` with ?1 bound by
+ * sqlite3_bind_pointer(s, 1, rows, STORE_ROWS_POINTER, NULL). The caller keeps rows alive until
+ * the statement is reset.
+ */
+#define STORE_ROWS_COLUMNS 40
+#define STORE_ROWS_POINTER "safehub_store_rows"
+struct store_rows {
+	size_t n;   /* rows 0 .. n-1 */
+	void *ctx;  /* passed to column */
+	/* Give column col (0 .. STORE_ROWS_COLUMNS-1) of row i with sqlite3_result_* (text may be
+	 * SQLITE_STATIC: it lives as long as rows). A column it does not set reads NULL. */
+	void (*column)(void *ctx, size_t i, int col, sqlite3_context *out);
+};
+
+/* store_rows_register - add the module store_rows to connection db (store_open does). 0 or -1. */
+int store_rows_register(sqlite3 *db);
+
 #endif

@@ -21,6 +21,55 @@ struct missing_person;
 struct missing_query;
 
 /*
+ * A batch of new episodes held in memory and written together (an import: missing.c's batch).
+ * Each episode gets its id when it is added (one more than the highest there was, ascending),
+ * so its gradings, clock and notifications can name it before it is written;
+ * store_missing_pending_flush then writes everything with one INSERT ... SELECT a table
+ * (store_rows), instead of a statement a row. Nothing reads the held rows back: the caller
+ * flushes before anything that reads episodes, and within the write transaction that read
+ * the first id (no other connection can insert meanwhile).
+ */
+struct store_missing_pending;
+struct clock;
+
+/* store_missing_pending_new - an empty batch whose first id follows the highest episode id. *out is
+ * malloc'd (store_missing_pending_free). 0 or -1. */
+int store_missing_pending_new(struct store *st, struct store_missing_pending **out);
+
+/*
+ * store_missing_pending_episode - hold *e as store_missing_insert would insert it (created and
+ * updated by `by` at `now`, version 1); sets e->id, version, created_at and updated_at.
+ * The episode's texts are copied. 0, or -1 when memory ran out.
+ */
+int store_missing_pending_episode(struct store_missing_pending *p, struct missing_episode *e, int64_t by,
+				  int64_t now);
+
+/* store_missing_pending_grading - hold grading *g of held episode `id` (as
+ * store_missing_grading_insert; g->id is not set). 0 or -1. */
+int store_missing_pending_grading(struct store_missing_pending *p, int64_t id, const struct missing_grading *g,
+				  int64_t by, int64_t now);
+
+/* store_missing_pending_notification - hold *n (as store_missing_notification_insert; n->id is
+ * not set). 0 or -1. */
+int store_missing_pending_notification(struct store_missing_pending *p, const struct missing_notification *n);
+
+/* store_missing_pending_clock - hold running clock *c (as store_clock_insert). 0 or -1. */
+int store_missing_pending_clock(struct store_missing_pending *p, const struct clock *c);
+
+/* store_missing_pending_count - the episodes held, not yet written. */
+size_t store_missing_pending_count(const struct store_missing_pending *p);
+
+/*
+ * store_missing_pending_flush - write what p holds: the episodes, then their gradings, clocks
+ * and notifications, each table with one statement; then p is empty (its next id goes on).
+ * 0, STORE_CONFLICT (a constraint refused a row), -1; after a failure the caller rolls back.
+ */
+int store_missing_pending_flush(struct store *st, struct store_missing_pending *p);
+
+/* store_missing_pending_free - free p (NULL is ignored); what it holds is dropped. */
+void store_missing_pending_free(struct store_missing_pending *p);
+
+/*
  * store_missing_insert - insert *e (computed fields as set by missing.c; grade_rank from
  * e->grade_latest) created and updated by `by` at `now`, version 1. Sets e->id, version,
  * created_at and updated_at. STORE_CONFLICT when (police_force, police_ref) is taken. 0, 2, -1.

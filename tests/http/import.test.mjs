@@ -391,6 +391,69 @@ describe('rows the matcher cannot decide', () => {
   });
 });
 
+// A file large enough for the bulk mode (20,000 rows or more: import_options.bulk_rows) is
+// written without SQLite's foreign-key checks, its episodes held and written together: every
+// reference it wrote must still be sound, and it must write what small imports write (a grading
+// per graded row, an rhi clock per return that is ours, a notification per out-of-area episode).
+describe('a large file from the command line', () => {
+  const N = 20050;
+  let text;
+  let graded = 0;
+  before(() => {
+    const lines = ['police_force,police_ref,given_name,family_name,dob,sex,missing_from,category,started_at,reported_at,ended_at,grade,placing_authority,host_authority,team'];
+    const given = ['Wren', 'Ottilie', 'Caspian', 'Marlowe', 'Juniper', 'Thaddeus', 'Briony', 'Lysander', 'Peregrine', 'Clementine'];
+    const family = ['Quillfeather', 'Ravensholt', 'Dunwiddie', 'Fairweather', 'Tregothnan'];
+    const iso = (t) => new Date(t).toISOString().slice(0, 16) + 'Z';
+    for (let i = 0; i < N; i++) {
+      // 50 fictional children the hub has never met (no two alike), 401 episodes each, two days apart.
+      const c = i % 50;
+      const start = Date.UTC(2016, 0, 1) + Math.floor(i / 50) * 2 * 86400000 + c * 60000;
+      const out = i % 4 === 0;
+      const grade = ['low', 'medium', 'high', ''][i % 4];
+      if (grade) graded++;
+      lines.push(['Northby Police', `BULK/${i}`, given[c % 10], family[Math.floor(c / 10)],
+        `${2008 + (c % 8)}-0${1 + Math.floor(c / 8)}-${10 + (c % 9)}`, c % 2 ? 'M' : 'F', out ? 'care' : 'home', 'M',
+        iso(start), iso(start + 3600000), i % 10 === 9 ? '' : iso(start + 7200000), grade,
+        out ? 'Westshire' : '', out ? 'Northby' : '', 'Bulk Team'].join(','));
+    }
+    text = lines.join('\n') + '\n';
+  });
+
+  it('imports 20,050 rows whose every reference is sound, with the gradings, clocks and notifications', () => {
+    const before = counts();
+    const r = importCli(tmpFile(text));
+    assert.equal(r.status, 0, r.stderr);
+    const c = cliCounts(r.stdout);
+    assert.equal(c.rows, N);
+    assert.equal(c.added, N, r.stdout);
+    assert.equal(c.persons_created, 50);
+    assert.equal(c.review, 0);
+    assert.deepEqual(rows('PRAGMA foreign_key_check'), [], 'no reference to a row that is not there');
+    const after = counts();
+    assert.equal(after.episodes - before.episodes, N);
+    assert.equal(after.gradings - before.gradings, graded, 'a grading per graded row');
+    const ours = rows(`SELECT count(*) AS n FROM missing_episodes WHERE police_ref LIKE 'BULK/%' AND ended_at IS NOT NULL AND rhi_by = 'us'`)[0].n;
+    assert.equal(after.clocks - before.clocks - (after.flags - before.flags), ours, 'an rhi clock per return we interview, a meeting clock per flag');
+    assert.equal(after.notifications - before.notifications, Math.ceil(N / 4), 'a notification per out-of-area episode');
+    assert.equal(after.flags - before.flags, 50, 'each child is missing every two days: all 50 flagged');
+    const e = rows(`SELECT e.started_at, e.ended_at, e.grade_latest, e.out_of_area, p.given_name, p.dob, g.grade AS g, g.graded_at AS ga
+      FROM missing_episodes e JOIN persons p ON p.id = e.person_id JOIN missing_gradings g ON g.episode_id = e.id
+      WHERE e.police_ref = 'BULK/20048'`);
+    assert.deepEqual(e, [{ started_at: Date.UTC(2016, 0, 1) / 1000 + 400 * 2 * 86400 + 48 * 60, ended_at: Date.UTC(2016, 0, 1) / 1000 + 400 * 2 * 86400 + 48 * 60 + 7200,
+      grade_latest: 'low', out_of_area: 'placed_here', given_name: 'Peregrine', dob: '2008-07-13', g: 'low', ga: Date.UTC(2016, 0, 1) / 1000 + 400 * 2 * 86400 + 48 * 60 + 3600 }]);
+  });
+
+  it('the same large file again adds nothing', () => {
+    const before = counts();
+    const r = importCli(tmpFile(text));
+    assert.equal(r.status, 0, r.stderr);
+    const c = cliCounts(r.stdout);
+    assert.deepEqual([c.added, c.updated, c.unchanged, c.persons_created], [0, 0, N, 0]);
+    const after = counts();
+    assert.deepEqual({ ...after, imports: 0, audited: 0 }, { ...before, imports: 0, audited: 0 });
+  });
+});
+
 describe('who may import, and how', () => {
   it('roles without import.run get 403; a body that is not text/csv gets 415; no CSRF token gets 403', async () => {
     for (const who of ['practitioner', 'analyst']) {

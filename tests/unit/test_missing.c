@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <string.h>
 
 #include "dashboard.h"
 #include "missing.h"
@@ -313,6 +315,137 @@ static void create_runs_the_rules(void **state)
 	free(e);
 }
 
+/* Column 0 of the first row of sql on a connection of its own ("" when none). */
+static void query_text(struct fixture *f, const char *sql, char *out, size_t cap)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	out[0] = 0;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+/*
+ * Everything an episode writes, its own id and police_ref aside: each column (quote() tells NULL
+ * from ''), its gradings, its clocks and its notifications, as one text.
+ */
+#define WRITTEN_SQL(ref)                                                                                           \
+	"SELECT (SELECT group_concat(quote(v), '|') FROM (SELECT value AS v FROM json_each(json_array("             \
+	"e.person_id, e.started_at, e.reported_at, e.ended_at, e.missing_from, e.category, e.police_force,"          \
+	" e.police_ref IS NULL, e.looked_after, e.placement_type, e.placement_provider, e.placing_authority,"        \
+	" e.host_authority, e.out_of_area, e.rhi_by, e.team, e.locality, e.found_where, e.found_with, e.notes,"      \
+	" e.grade_latest, e.grade_highest, e.grade_rank, e.rhi_due_at, e.reopened_count, e.import_id, e.created_at,"  \
+	" e.created_by, e.updated_at, e.updated_by, e.version, e.rhi_state, e.rhi_offered_at, e.rhi_completed_at))))" \
+	" || ' / ' || coalesce((SELECT group_concat(quote(g.grade) || quote(g.graded_at) || quote(g.graded_by)"        \
+	" || quote(g.note) || quote(g.created_at) || quote(g.created_by), ',') FROM missing_gradings g"               \
+	" WHERE g.episode_id = e.id), '-')"                                                                           \
+	" || ' / ' || coalesce((SELECT group_concat(quote(k.standard) || quote(k.subject_type) || quote(k.case_id)"   \
+	" || quote(k.person_id) || quote(k.team) || quote(k.worker_id) || quote(k.started_at) || quote(k.due_at)"     \
+	" || quote(k.stopped_at) || quote(k.status), ',') FROM clocks k WHERE k.subject_type = 'missing_episode'"    \
+	" AND k.subject_id = e.id), '-')"                                                                             \
+	" || ' / ' || coalesce((SELECT group_concat(quote(n.to_authority) || quote(n.reason) || quote(n.rhi_by)"      \
+	" || quote(n.created_at) || quote(n.acknowledged_at) || quote(n.version), ',') FROM missing_notifications n"  \
+	" WHERE n.episode_id = e.id), '-')"                                                                           \
+	" FROM missing_episodes e WHERE " ref
+
+/*
+ * A batch (an import) holds its episodes and writes them together (store_missing_pending): what
+ * it writes is what missing_create writes for one episode on its own, for a returned, graded,
+ * out-of-area episode found with someone (episode, grading, rhi clock, notification) and for one
+ * still missing without a grade or a police reference. Held episodes get ascending ids from the
+ * highest there was, and nothing is written before the flush.
+ */
+static void batch_writes_as_create(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(T0 + 10 * (int64_t)DAY);
+	struct missing_episode *one[2], *held[2];
+	for (int k = 0; k < 2; k++) {
+		for (int b = 0; b < 2; b++) {
+			char ref[16] = "";
+			if (k == 0)
+				snprintf(ref, sizeof ref, "%s/1", b ? "B" : "D");
+			struct missing_episode *e =
+				episode_of(f, T0 + k * (int64_t)DAY + b * 60, k == 0 ? T0 + 5 * 3600 + b * 60 : 0, ref);
+			if (k == 0) {
+				snprintf(e->placing_authority, sizeof e->placing_authority, "Westshire");
+				snprintf(e->host_authority, sizeof e->host_authority, "Northby");
+				snprintf(e->placement_type, sizeof e->placement_type, "residential");
+				snprintf(e->grade, sizeof e->grade, "medium");
+				snprintf(e->graded_by, sizeof e->graded_by, "PC 123");
+				e->graded_at = T0 + 7200;
+				snprintf(e->found_where, sizeof e->found_where, "a park");
+				e->found_with[0] = f->child->id;
+				e->n_found_with = 1;
+				snprintf(e->notes, sizeof e->notes, "fictional: it's \"quoted\"");
+				e->import_id = 0;
+			} else {
+				snprintf(e->missing_from, sizeof e->missing_from, "home");
+				snprintf(e->locality, sizeof e->locality, "North");
+			}
+			e->audit_skip = true;
+			(b ? held : one)[k] = e;
+		}
+	}
+	/* Two single creates. */
+	int64_t single[2];
+	assert_int_equal(store_begin(f->st, true), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(missing_create(f->st, &f->manager, one[k], &single[k]), MISSING_OK);
+	assert_int_equal(store_commit(f->st), 0);
+
+	/* The same two, a minute later and the first under another police reference, in a batch. */
+	struct missing_batch *batch = NULL;
+	char count[32];
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(missing_batch_new(f->st, &batch), MISSING_OK);
+	for (int k = 0; k < 2; k++) {
+		held[k]->batch = batch;
+		assert_int_equal(missing_create(f->st, &f->manager, held[k], NULL), MISSING_OK);
+		assert_int_equal(held[k]->id, single[1] + 1 + k);
+	}
+	int64_t found = 0;
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "B/1", &found), MISSING_NOT_FOUND);
+	assert_int_equal(missing_batch_finish(f->st, &f->manager, batch), MISSING_OK);
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "B/1", &found), MISSING_OK);
+	assert_int_equal(found, held[0]->id);
+	assert_int_equal(store_commit(f->st), 0);
+	missing_batch_free(batch);
+	query_text(f, "SELECT count(*) FROM missing_episodes", count, sizeof count);
+	assert_string_equal(count, "4");
+
+	/* Equal, once the minute between them is taken out. */
+	for (int k = 0; k < 2; k++) {
+		char sql[4096], a[4096], b[4096];
+		snprintf(sql, sizeof sql, WRITTEN_SQL("e.id = %lld"), (long long)single[k]);
+		query_text(f, sql, a, sizeof a);
+		snprintf(sql, sizeof sql, WRITTEN_SQL("e.id = %lld"), (long long)held[k]->id);
+		query_text(f, sql, b, sizeof b);
+		assert_true(strlen(a) > 40);
+		/* The batch's start, report, end and rhi due time (with the clock's start and due) are
+		 * a minute later: put them back. */
+		int64_t times[] = { held[k]->started_at, held[k]->reported_at, held[k]->ended_at, held[k]->rhi_due_at };
+		for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+			if (!times[i])
+				continue;
+			char from[24], to[24];
+			snprintf(from, sizeof from, "%lld", (long long)times[i]);
+			snprintf(to, sizeof to, "%lld", (long long)(times[i] - 60));
+			for (char *at = strstr(b, from); at; at = strstr(at + strlen(to), from))
+				memcpy(at, to, strlen(to));
+		}
+		assert_string_equal(a, b);
+	}
+	for (int k = 0; k < 2; k++) {
+		free(one[k]);
+		free(held[k]);
+	}
+}
+
 static void repeat_flag_on_create(void **state)
 {
 	struct fixture *f = *state;
@@ -430,6 +563,7 @@ int main(void)
 		cmocka_unit_test(daily_links),
 		cmocka_unit_test_setup_teardown(create_runs_the_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(repeat_flag_on_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(batch_writes_as_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(import_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(settings_threshold_rule, setup, teardown),
 	};
