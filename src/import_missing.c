@@ -238,6 +238,10 @@ struct import_ctx {
 	unsigned header_missing;           /* bit per required column the header lacks (said once) */
 	bool row_failed;                   /* the row has an error */
 	struct keymap refs;                /* police_force \x1f police_ref -> row number */
+	struct keymap known;               /* police_force \x1f police_ref -> episode id, of every episode
+					    * the hub held, when known_all (a file much larger than the
+					    * hub's episodes: one walk instead of a look-up a row) */
+	bool known_all;
 	struct keymap ids;                 /* 'n' NHS number / 'l' LA id -> the person holding it */
 	struct keymap persons;             /* name/dob/sex key -> person id, or -(i + 1) for reviews[i] */
 	struct identity_result **reviews;  /* the matcher's undecided results kept for later rows */
@@ -860,11 +864,33 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 	return IMPORT_OK;
 }
 
+/* The episode with the row's (police_force, police_ref): MISSING_OK with *id, MISSING_NOT_FOUND, or
+ * MISSING_ERROR. */
+static int find_episode(struct import_ctx *x, int64_t *id)
+{
+	if (!x->known_all)
+		return missing_find_by_ref(x->st, x->ep->police_force, x->ep->police_ref, id);
+	if (!x->ep->police_ref[0])
+		return MISSING_NOT_FOUND;
+	char key[sizeof x->ep->police_force + sizeof x->ep->police_ref + 2];
+	snprintf(key, sizeof key, "%s\x1f%s", x->ep->police_force, x->ep->police_ref);
+	return keymap_get(&x->known, key, id) ? MISSING_OK : MISSING_NOT_FOUND;
+}
+
+/* store_import_keys' callback: remember one existing episode's key. */
+static int know_key(void *ctx, const char *force, const char *ref, int64_t id)
+{
+	struct import_ctx *x = ctx;
+	char key[(MISSING_AUTHORITY_CHARS + MISSING_REF_CHARS) * 4 + 4];
+	snprintf(key, sizeof key, "%s\x1f%s", force, ref);
+	return keymap_put(&x->known, key, id) != 0 ? -1 : 0;
+}
+
 /* Write a checked row: update the episode its key names, or resolve the person and create it. */
 static enum import_status write_row(struct import_ctx *x)
 {
 	int64_t id;
-	int rc = missing_find_by_ref(x->st, x->ep->police_force, x->ep->police_ref, &id);
+	int rc = find_episode(x, &id);
 	if (rc == MISSING_OK)
 		return update_episode(x, id);
 	if (rc != MISSING_NOT_FOUND)
@@ -995,6 +1021,15 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	x.bulk_at = opt && opt->bulk_rows > 0 ? opt->bulk_rows : IMPORT_BULK_ROWS;
 	if (x.bulk_at < episodes / 2)
 		x.bulk_at = (long)(episodes / 2);
+	/* A file with four times as many lines as the hub has episodes: read every key once. */
+	long lines = 0;
+	for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	if (lines >= 4 * episodes && lines >= 1000) {
+		if (store_import_keys(st, know_key, &x) != 0)
+			goto out;
+		x.known_all = true;
+	}
 
 	char **fields;
 	int n;
@@ -1093,6 +1128,7 @@ out:
 	store_import_bulk_free(x.bulk);
 	missing_batch_free(x.batch);
 	keymap_free(&x.refs);
+	keymap_free(&x.known);
 	keymap_free(&x.ids);
 	keymap_free(&x.persons);
 	for (size_t i = 0; i < x.n_reviews; i++)

@@ -15,10 +15,11 @@
 	" (" P ".restricted = 0 OR EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = " P ".id" \
 	" AND pa.user_id = ?3))"
 
-/* Episodes starting in [?1, ?2) while looked after, walked through the start-time index. */
+/* Episodes starting in [?1, ?2) while looked after, walked through missing_mfh (start time first; it
+ * holds looked_after too). */
 static const char SQL_SSDA903[] =
 	"SELECT coalesce(p.la_id, ''), p.id, coalesce(p.dob, ''), e.category, e.started_at, coalesce(e.ended_at, 0),"
-	VISIBLE("p") " FROM missing_episodes e INDEXED BY missing_started JOIN persons p ON p.id = e.person_id"
+	VISIBLE("p") " FROM missing_episodes e INDEXED BY missing_mfh JOIN persons p ON p.id = e.person_id"
 	" WHERE e.started_at >= ?1 AND e.started_at < ?2 AND e.looked_after = 1"
 	" ORDER BY CASE WHEN coalesce(p.la_id, '') = '' THEN 'P' || p.id ELSE p.la_id END, e.started_at, e.id";
 
@@ -30,7 +31,7 @@ static const char SQL_SSDA903[] =
 static const char SQL_ANNEX_A[] =
 	"WITH a AS (SELECT e.person_id AS person_id, sum(e.category = 'M') AS m, sum(e.category = 'A') AS ab,"
 	" max(CASE e.grade_highest WHEN 'none' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3"
-	" ELSE -1 END) AS g FROM missing_episodes e INDEXED BY missing_started"
+	" ELSE -1 END) AS g FROM missing_episodes e INDEXED BY missing_mfh"
 	" WHERE e.started_at >= ?1 AND e.started_at < ?2 AND e.looked_after = 1 GROUP BY e.person_id)"
 	" SELECT coalesce(p.la_id, ''), p.id, p.given_name, p.family_name, coalesce(p.dob, ''), p.sex, a.m, a.ab,"
 	" coalesce(a.g, -1), l.started_at, coalesce(l.ended_at, 0), r.offered_at IS NOT NULL, coalesce(r.response, ''),"

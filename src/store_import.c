@@ -33,13 +33,15 @@ static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM pers
 #define MERGE_HOPS_MAX 16
 
 static const char SQL_EPISODES[] = "SELECT count(*) FROM missing_episodes";
+static const char SQL_KEYS[] =
+	"SELECT police_force, police_ref, id FROM missing_episodes INDEXED BY missing_police_ref WHERE police_ref IS NOT NULL";
 static const char SQL_SCHEMA_OBJECT[] =
 	"SELECT type, sql FROM sqlite_schema WHERE name = ?1 AND type IN ('index', 'trigger') AND sql IS NOT NULL";
 static const char SQL_GENERATION_BUMP[] = "UPDATE mfh_generation SET n = n + 1 WHERE id = 1";
 
 /* What the bulk mode drops (store_import.h says why each may go). */
 static const char *const BULK_OBJECTS[] = {
-	"missing_person", "missing_started", "missing_now", "missing_ended", "missing_mfh", "clocks_running",
+	"missing_person", "missing_now", "missing_ended", "missing_mfh", "clocks_running",
 	"mfh_gen_episode_insert",
 };
 #define BULK_N (sizeof BULK_OBJECTS / sizeof BULK_OBJECTS[0])
@@ -183,6 +185,23 @@ int store_import_episodes(struct store *st, int64_t *n)
 		*n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_import_keys(struct store *st, int (*fn)(void *ctx, const char *force, const char *ref, int64_t id),
+		      void *ctx)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_KEYS);
+	if (!s)
+		return -1;
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *force = (const char *)sqlite3_column_text(s, 0);
+		const char *ref = (const char *)sqlite3_column_text(s, 1);
+		if ((ret = fn(ctx, force ? force : "", ref ? ref : "", sqlite3_column_int64(s, 2))) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	return ret ? ret : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_import_bulk_begin(struct store *st, struct store_import_bulk **out)

@@ -63,7 +63,7 @@ static const char SQL_PERSON[] =
 
 /*
  * The list: every filter is here (an unused one is '' or 0). The person variant walks
- * missing_person; the others walk missing_started newest first.
+ * missing_person; the others walk missing_mfh (started_at first) newest first.
  */
 #define LIST_FILTER                                                                                                 \
 	" AND (?2 = '' OR (?2 = 'missing' AND e.ended_at IS NULL) OR (?2 = 'returned' AND e.ended_at IS NOT NULL))"    \

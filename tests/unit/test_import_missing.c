@@ -248,7 +248,7 @@ static void test_bulk(void **state)
 {
 	struct fixture *f = *state;
 	store_set_now(NOW);
-	char before[4096], after[4096], gen0[32], gen1[32], text[256];
+	char before[16384], after[16384], gen0[32], gen1[32], text[256];
 	query_text(f, SCHEMA_SQL, before, sizeof before);
 	query_text(f, "SELECT n FROM mfh_generation", gen0, sizeof gen0);
 	static const char csv[] =
