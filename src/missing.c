@@ -502,6 +502,15 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		} else if (e->batch->rhi_known) {
 			struct clock c;
 			rc = clock_new_running(st, &e->batch->rhi, &subject, e->ended_at, &c);
+			/* History (a police extract of past years): an RHI never recorded weeks after the
+			 * return is a breach to count, not work to list. The hub's own practice closes such
+			 * a clock off (the demo does at ten days); an import does it at 28, so that a late
+			 * report still reaches someone's list. Recording the RHI later moves the stop. */
+			int64_t close = e->ended_at + (int64_t)MISSING_RHI_HISTORY_DAYS * 86400;
+			if (rc == 0 && close < now && c.due_at < close) {
+				c.stopped_at = close;
+				snprintf(c.status, sizeof c.status, "breached");
+			}
 			rc = rc == 0 ? store_missing_pending_clock(e->batch->pending, &c) : rc > 0 ? 0 : -1;
 		} else {
 			rc = 0;

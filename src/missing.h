@@ -26,6 +26,9 @@ struct settings_mfh;
 struct missing_batch;
 
 #define MISSING_RHI_SECONDS (72 * 3600)  /* the RHI is due this long after the return */
+#define MISSING_RHI_HISTORY_DAYS 28      /* an imported return older than this is history: its rhi
+					  * clock is closed off as breached this long after the
+					  * return, not left running on the task lists */
 #define MISSING_AUTHORITY_CHARS 100      /* police_force, provider, placing/host authority */
 #define MISSING_REF_CHARS 50             /* police_ref */
 #define MISSING_TEXT_CHARS 200           /* team, locality, found_where */

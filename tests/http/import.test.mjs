@@ -410,8 +410,10 @@ describe('a large file from the command line', () => {
     const iso = (t) => new Date(t).toISOString().slice(0, 16) + 'Z';
     for (let i = 0; i < N; i++) {
       // 50 fictional children the hub has never met (no two alike), 401 episodes each, two days apart.
+      // The last 50 rows (one a child) are recent: the rest are history (2016-2018).
       const c = i % 50;
-      const start = Date.UTC(2016, 0, 1) + Math.floor(i / 50) * 2 * 86400000 + c * 60000;
+      const start = i >= N - 50 ? Date.now() - 3 * 86400000 + c * 60000
+        : Date.UTC(2016, 0, 1) + Math.floor(i / 50) * 2 * 86400000 + c * 60000;
       const out = i % 4 === 0;
       const grade = ['low', 'medium', 'high', ''][i % 4];
       if (grade) graded++;
@@ -445,21 +447,28 @@ describe('a large file from the command line', () => {
     const bulk = rows(`SELECT
       (SELECT count(*) FROM missing_gradings g JOIN missing_episodes e ON e.id = g.episode_id WHERE e.police_ref LIKE 'BULK/%') AS gradings,
       (SELECT count(*) FROM clocks k JOIN missing_episodes e ON k.subject_type = 'missing_episode' AND e.id = k.subject_id
-        WHERE e.police_ref LIKE 'BULK/%' AND k.standard = 'rhi' AND k.status = 'running') AS clocks,
+        WHERE e.police_ref LIKE 'BULK/%' AND k.standard = 'rhi' AND k.status = 'running' AND k.stopped_at IS NULL
+        AND e.ended_at >= unixepoch() - 28 * 86400) AS running,
+      (SELECT count(*) FROM clocks k JOIN missing_episodes e ON k.subject_type = 'missing_episode' AND e.id = k.subject_id
+        WHERE e.police_ref LIKE 'BULK/%' AND k.standard = 'rhi' AND k.status = 'breached' AND k.stopped_at = e.ended_at + 28 * 86400
+        AND k.due_at = e.ended_at + 72 * 3600 AND e.ended_at < unixepoch() - 28 * 86400) AS history,
       (SELECT count(*) FROM missing_episodes WHERE police_ref LIKE 'BULK/%' AND ended_at IS NOT NULL AND rhi_by = 'us') AS ours,
       (SELECT count(*) FROM missing_notifications n JOIN missing_episodes e ON e.id = n.episode_id WHERE e.police_ref LIKE 'BULK/%') AS notifications,
       (SELECT count(*) FROM person_flags f JOIN persons p ON p.id = f.person_id WHERE f.kind = 'repeat_missing' AND p.family_name IN
         ('Quillfeather', 'Ravensholt', 'Dunwiddie', 'Fairweather', 'Tregothnan')) AS flags`)[0];
     assert.equal(bulk.gradings, graded, 'a grading per graded row');
-    assert.equal(bulk.clocks, bulk.ours, 'an rhi clock per return we interview');
-    assert.ok(bulk.ours > N / 2);
+    // An rhi clock per return we interview: running for a recent return; for one more than 28 days
+    // before the import (history), closed off as breached 28 days after the return, off the task lists.
+    assert.equal(bulk.running + bulk.history, bulk.ours, 'an rhi clock per return we interview');
+    assert.ok(bulk.running >= 40 && bulk.running <= 50, `recent returns: ${bulk.running}`);
+    assert.ok(bulk.history > N / 2);
     assert.equal(bulk.notifications, Math.ceil(N / 4), 'a notification per out-of-area episode');
     assert.equal(bulk.flags, 50, 'each child is missing every two days: all 50 flagged');
     const e = rows(`SELECT e.started_at, e.ended_at, e.grade_latest, e.out_of_area, p.given_name, p.dob, g.grade AS g, g.graded_at AS ga
       FROM missing_episodes e JOIN persons p ON p.id = e.person_id JOIN missing_gradings g ON g.episode_id = e.id
-      WHERE e.police_ref = 'BULK/20048'`);
-    assert.deepEqual(e, [{ started_at: Date.UTC(2016, 0, 1) / 1000 + 400 * 2 * 86400 + 48 * 60, ended_at: Date.UTC(2016, 0, 1) / 1000 + 400 * 2 * 86400 + 48 * 60 + 7200,
-      grade_latest: 'low', out_of_area: 'placed_here', given_name: 'Peregrine', dob: '2008-07-13', g: 'low', ga: Date.UTC(2016, 0, 1) / 1000 + 400 * 2 * 86400 + 48 * 60 + 3600 }]);
+      WHERE e.police_ref = 'BULK/19948'`);
+    assert.deepEqual(e, [{ started_at: Date.UTC(2016, 0, 1) / 1000 + 398 * 2 * 86400 + 48 * 60, ended_at: Date.UTC(2016, 0, 1) / 1000 + 398 * 2 * 86400 + 48 * 60 + 7200,
+      grade_latest: 'low', out_of_area: 'placed_here', given_name: 'Peregrine', dob: '2008-07-13', g: 'low', ga: Date.UTC(2016, 0, 1) / 1000 + 398 * 2 * 86400 + 48 * 60 + 3600 }]);
   });
 
   it('the same large file again adds nothing', () => {

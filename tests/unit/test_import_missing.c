@@ -315,14 +315,16 @@ static void test_bulk(void **state)
 		 (long long)ada);
 	query_text(f, sql, text, sizeof text);
 	assert_string_equal(text, "T3 running");
-	/* B1 returned: its rhi clock runs from the return, due 72 hours later. */
+	/* B1 returned: its rhi clock runs from the return, due 72 hours later; the return was more than
+	 * 28 days before the import, so it is history: closed off as breached 28 days after it. */
 	int64_t b1;
 	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "B1", &b1), MISSING_OK);
 	snprintf(sql, sizeof sql,
-		 "SELECT started_at || ' ' || due_at || ' ' || team FROM clocks WHERE standard = 'rhi' AND subject_id = %lld",
+		 "SELECT started_at || ' ' || due_at || ' ' || team || ' ' || status || ' ' || coalesce(stopped_at, '-')"
+		 " FROM clocks WHERE standard = 'rhi' AND subject_id = %lld",
 		 (long long)b1);
 	query_text(f, sql, text, sizeof text);
-	assert_string_equal(text, "1785664800 1785924000 T1");
+	assert_string_equal(text, "1785664800 1785924000 T1 breached 1788084000");
 
 	/* The indexes serve again: the same file is unchanged, a taken reference is still refused. */
 	assert_int_equal(run(f, csv, &res, &errs), IMPORT_OK);
