@@ -220,17 +220,10 @@ static void test_apply_review(void **state)
 
 /* The first text column of the first row of sql run on the fixture's database, from a connection
  * of its own (what other connections see), into out[cap]; "" when no row. */
+/* Column 0 of the first row of sql (testdb_query_text). */
 static void query_text(struct fixture *f, const char *sql, char *out, size_t cap)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	out[0] = 0;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	testdb_query_text(f->path, sql, out, cap);
 }
 
 static const char SCHEMA_SQL[] =

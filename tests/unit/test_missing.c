@@ -315,18 +315,10 @@ static void create_runs_the_rules(void **state)
 	free(e);
 }
 
-/* Column 0 of the first row of sql on a connection of its own ("" when none). */
+/* Column 0 of the first row of sql (testdb_query_text). */
 static void query_text(struct fixture *f, const char *sql, char *out, size_t cap)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	out[0] = 0;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	testdb_query_text(f->path, sql, out, cap);
 }
 
 /*

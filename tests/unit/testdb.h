@@ -8,9 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "store.h"
+
+/* Column 0 of the first row of sql, read on a connection of its own to the database at path, into
+ * out ("" when there is no row or it is NULL). Fails the test on a bad statement. */
+static inline void testdb_query_text(const char *path, const char *sql, char *out, size_t cap)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	out[0] = 0;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
 
 /* A new database in a fresh temp file; path gets its name (cap 64). Fails the test on error. */
 static inline struct store *testdb_open(char path[64])
