@@ -155,8 +155,8 @@ int cmd_import_missing(int argc, char **argv)
 	for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		lines++;
 	int64_t episodes = 0;
-	if (lines >= IMPORT_BULK_ROWS && (store_import_episodes(st, &episodes) != 0 || lines >= episodes / 2) &&
-	    store_import_foreign_keys(st, false) != 0) {
+	if (lines >= IMPORT_BULK_ROWS && (store_import_episodes(st, &episodes) != 0 ||
+					  (lines >= episodes / 2 && store_import_foreign_keys(st, false) != 0))) {
 		fprintf(stderr, "%s: --db %s: %s\n", CMD, db, store_errmsg(st));
 		goto out;
 	}
