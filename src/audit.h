@@ -4,7 +4,12 @@
  * so editing, deleting, reordering or cutting entries is caught by audit_verify().
  * Changes are audited in the same transaction as the change (audit_record). Views are
  * group-committed by one writer thread (audit_view): the request that caused the view waits for
- * the commit before it answers, so an answered view is always on record.
+ * the commit before it answers, so an answered view is always on record. When another process
+ * holds the write lock for more than a second (a large import), the writer puts the batch in a
+ * journal beside the database ("<db>-views", fsync'd, each entry numbered) instead, answers, and
+ * appends the journal to the trail, in order, once the lock is free (and at the next start if
+ * the server stops first); audit_journal.replayed (sql/011), moved in the same transaction,
+ * keeps an entry from being appended twice.
  * Owns: the entry's encoding and hashing, the writer thread, the verifier.
  * Must not touch: HTTP, SQL text (store.c does the SQL).
  */

@@ -120,9 +120,12 @@ enum session_status session_lookup(struct store *st, const char *token, struct s
 	s->last_seen = row.last_seen;
 	s->expires_at = row.expires_at;
 	if (now - row.last_seen >= SESSION_TOUCH_SECONDS) {
-		if (store_session_touch(st, s->token_hash, now) != 0)
+		/* Another process writing (a large import) skips the touch: the next request touches. */
+		int touched = store_session_touch(st, s->token_hash, now);
+		if (touched != 0 && touched != STORE_BUSY)
 			return SESSION_ERROR;
-		s->last_seen = now;
+		if (touched == 0)
+			s->last_seen = now;
 	}
 	return SESSION_OK;
 }

@@ -6,6 +6,8 @@
 #include "store.h"
 #include "store_int.h"
 
+#define BUSY_TIMEOUT_MS 10000 /* how long a statement waits for another connection's write lock */
+
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -424,7 +426,7 @@ struct store *store_open(const char *path, bool create, char *err, size_t errcap
 		snprintf(err, errcap, "cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_rows_register(st->db) != 0) {
 		snprintf(err, errcap, "cannot configure %s: %s", path, sqlite3_errmsg(st->db));
@@ -593,6 +595,19 @@ int store_begin(struct store *st, bool write)
 		return -1;
 	}
 	return 0;
+}
+
+int store_begin_within(struct store *st, int ms)
+{
+	pthread_mutex_lock(&write_lock);
+	st->holds_write = true;
+	sqlite3_busy_timeout(st->db, ms);
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_OK)
+		return 0;
+	release_write(st);
+	return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : -1;
 }
 
 bool store_in_transaction(struct store *st)
@@ -835,7 +850,35 @@ int store_session_touch(struct store *st, const unsigned char token_hash[32], in
 		return -1;
 	sqlite3_bind_blob(s, 1, token_hash, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, now);
-	return step_done(st, s);
+	/* last_seen only moves the idle timeout on: never wait for another process's write for it. */
+	sqlite3_busy_timeout(st->db, 0);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	return rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : -1;
+}
+
+int store_audit_journal_get(struct store *st, int64_t *replayed)
+{
+	sqlite3_stmt *s = NULL;
+	*replayed = 0;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT replayed FROM audit_journal WHERE id = 1", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		*replayed = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_audit_journal_set(struct store *st, int64_t replayed)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "UPDATE audit_journal SET replayed = ?1 WHERE id = 1", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, replayed);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_session_delete(struct store *st, const unsigned char token_hash[32])

@@ -21,6 +21,7 @@
 
 #define STORE_NOTFOUND 1
 #define STORE_CONFLICT 2
+#define STORE_BUSY 3     /* another connection held the write lock for the whole wait */
 
 struct store;
 
@@ -61,6 +62,12 @@ void store_close_all(void);
 
 /* Transactions. store_begin(write) is BEGIN IMMEDIATE for writes, BEGIN for reads. */
 int store_begin(struct store *st, bool write);
+
+/*
+ * store_begin_within - BEGIN IMMEDIATE, waiting at most `ms` milliseconds for another
+ * connection's write lock (store_begin waits 10 s). 0, STORE_BUSY, or -1.
+ */
+int store_begin_within(struct store *st, int ms);
 /* store_in_transaction - whether this connection is inside a transaction (BEGIN without its end). */
 bool store_in_transaction(struct store *st);
 int store_commit(struct store *st);
@@ -101,6 +108,8 @@ struct store_session {
 };
 int store_session_insert(struct store *st, const unsigned char token_hash[32], const struct store_session *s);
 int store_session_get(struct store *st, const unsigned char token_hash[32], struct store_session *s);
+/* store_session_touch - set last_seen; never waits for another connection's write lock:
+ * STORE_BUSY when it is held (the touch is skipped), else 0 or -1. */
 int store_session_touch(struct store *st, const unsigned char token_hash[32], int64_t now);
 int store_session_delete(struct store *st, const unsigned char token_hash[32]);
 int store_session_delete_user(struct store *st, int64_t user_id);
@@ -140,6 +149,10 @@ int store_clock_reassign_case(struct store *st, int64_t case_id, const char *tea
 /* ---- audit ---- */
 int store_audit_head(struct store *st, int64_t *seq, char hash[65]);
 int store_audit_append(struct store *st, const struct audit_entry *e);
+/* store_audit_journal_get / _set - the number of the last view-journal entry appended to the
+ * trail (sql/011); set inside the transaction that appends them. 0 or -1. */
+int store_audit_journal_get(struct store *st, int64_t *replayed);
+int store_audit_journal_set(struct store *st, int64_t replayed);
 
 /* A filter on the audit trail; zero/empty members are not used. */
 struct store_audit_filter {

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
+#include <time.h>
 
 #include "session.h"
 #include "testdb.h"
@@ -141,6 +143,32 @@ static void test_idle_timeout(void **state)
 	assert_int_equal(session_lookup(f->st, tok, &s), SESSION_NONE);
 }
 
+/*
+ * A session's last_seen touch never waits for another process's write (a large import holding the
+ * lock): the request goes on at once with the touch skipped, and the next request touches.
+ */
+static void test_touch_skipped_while_locked(void **state)
+{
+	struct fixture *f = *state;
+	struct session s;
+	char tok[SESSION_TOKEN_LEN + 1];
+	assert_int_equal(session_signin(f->st, "pat", PW, tok, &s), SESSION_OK);
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	store_set_now(T0 + 120);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(session_lookup(f->st, tok, &s), SESSION_OK);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_true((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 1000);
+	assert_int_equal(s.last_seen, T0); /* not touched */
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(session_lookup(f->st, tok, &s), SESSION_OK);
+	assert_int_equal(s.last_seen, T0 + 120);
+}
+
 static void test_absolute_timeout(void **state)
 {
 	struct fixture *f = *state;
@@ -196,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_user_add_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signin_and_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_touch_skipped_while_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_absolute_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, teardown),
