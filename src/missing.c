@@ -506,9 +506,9 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 			 * return is a breach to count, not work to list. The hub's own practice closes such
 			 * a clock off (the demo does at ten days); an import does it at 28, so that a late
 			 * report still reaches someone's list. Recording the RHI later moves the stop. */
-			int64_t close = e->ended_at + (int64_t)MISSING_RHI_HISTORY_DAYS * 86400;
-			if (rc == 0 && close < now && c.due_at < close) {
-				c.stopped_at = close;
+			int64_t closed_off = e->ended_at + (int64_t)MISSING_RHI_HISTORY_DAYS * 86400;
+			if (rc == 0 && closed_off < now && c.due_at < closed_off) {
+				c.stopped_at = closed_off;
 				snprintf(c.status, sizeof c.status, "breached");
 			}
 			rc = rc == 0 ? store_missing_pending_clock(e->batch->pending, &c) : rc > 0 ? 0 : -1;
