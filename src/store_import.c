@@ -41,7 +41,7 @@ static const char SQL_GENERATION_BUMP[] = "UPDATE mfh_generation SET n = n + 1 W
 
 /* What the bulk mode drops (store_import.h says why each may go). */
 static const char *const BULK_OBJECTS[] = {
-	"missing_person", "missing_now", "missing_ended", "missing_mfh", "clocks_running",
+	"missing_person", "missing_now", "missing_ended", "missing_mfh", "clocks_running", "clocks_stopped",
 	"mfh_gen_episode_insert",
 };
 #define BULK_N (sizeof BULK_OBJECTS / sizeof BULK_OBJECTS[0])

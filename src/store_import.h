@@ -57,8 +57,9 @@ int store_import_episodes(struct store *st, int64_t *n);
  * The bulk mode of a large import (store_import_bulk_begin). What it drops, and why each may go:
  * the indexes of missing_episodes that only the hub's reads use (missing_now,
  * missing_ended, missing_mfh) or that the import reads only after its rows
- * (missing_person: missing_batch_finish), clocks_running (the task lists; the import finds an
- * episode's clock by clocks_subject), and the trigger mfh_gen_episode_insert (the dashboard's
+ * (missing_person: missing_batch_finish), clocks_running and clocks_stopped (the task lists and
+ * reports; the import finds an episode's clock by clocks_subject, and closes off history's clocks
+ * at random times: missing.c), and the trigger mfh_gen_episode_insert (the dashboard's
  * data generation, bumped once instead). Rows inserted into a b-tree at random places cost
  * several times what building the index once in order costs (docs/benchmarks.md).
  */
