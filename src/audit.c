@@ -209,6 +209,20 @@ static bool journal_entry(const char *line, size_t len, struct audit_entry *e, i
 	return ok;
 }
 
+/* The next whole entry of the journal text at *at, moving *at past it (a line that is not one is
+ * passed over): true with *e and its number *j, false at the end. */
+static bool journal_next(const char **at, struct audit_entry *e, int64_t *j)
+{
+	while (**at) {
+		const char *line = *at, *nl = strchr(line, '\n');
+		size_t l = nl ? (size_t)(nl - line) : strlen(line);
+		*at = line + l + (nl ? 1 : 0);
+		if (nl && journal_entry(line, l, e, j))
+			return true;
+	}
+	return false;
+}
+
 /* The journal's text, malloc'd (NUL-terminated), *len its length; NULL on a read error. */
 static char *journal_read(size_t *len)
 {
@@ -251,17 +265,14 @@ static int journal_replay(int wait_ms)
 	int64_t replayed = 0, last = 0;
 	bool ok = store_audit_journal_get(w.st, &replayed) == 0;
 	last = replayed;
-	for (char *line = text; ok && *line;) {
-		char *nl = strchr(line, '\n');
-		size_t l = nl ? (size_t)(nl - line) : strlen(line);
-		struct audit_entry e;
-		int64_t j;
-		if (nl && journal_entry(line, l, &e, &j) && j > replayed) {
-			ok = audit_record(w.st, &e) == 0;
-			if (j > last)
-				last = j;
-		}
-		line += l + (nl ? 1 : 0);
+	struct audit_entry e;
+	int64_t j;
+	for (const char *at = text; ok && journal_next(&at, &e, &j);) {
+		if (j <= replayed)
+			continue;
+		ok = audit_record(w.st, &e) == 0;
+		if (j > last)
+			last = j;
 	}
 	free(text);
 	if (ok && last > replayed)
@@ -305,18 +316,13 @@ static int journal_open(const char *path)
 	text[whole] = 0;
 	w.next = replayed + 1;
 	w.journaled = 0;
-	for (char *line = text; *line;) {
-		char *nl = strchr(line, '\n');
-		size_t l = nl ? (size_t)(nl - line) : strlen(line);
-		struct audit_entry e;
-		int64_t j;
-		if (nl && journal_entry(line, l, &e, &j)) {
-			if (j >= w.next)
-				w.next = j + 1;
-			if (j > replayed)
-				w.journaled++;
-		}
-		line += l + (nl ? 1 : 0);
+	struct audit_entry e;
+	int64_t j;
+	for (const char *at = text; journal_next(&at, &e, &j);) {
+		if (j >= w.next)
+			w.next = j + 1;
+		if (j > replayed)
+			w.journaled++;
 	}
 	free(text);
 	/* Everything in it is in the trail already (stopped between the two): empty it. */

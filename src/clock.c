@@ -62,15 +62,6 @@ static void running_clock(const char *standard, const struct clock_subject *subj
 	snprintf(c->status, sizeof c->status, "running");
 }
 
-/* Insert a running clock of `standard` for subject from start_utc, due at `due`. 0 or -1. */
-static int insert_running(struct store *st, const char *standard, const struct clock_subject *subject,
-			  int64_t start_utc, int64_t due)
-{
-	struct clock c;
-	running_clock(standard, subject, start_utc, due, &c);
-	return store_clock_insert(st, &c);
-}
-
 int clock_start(struct store *st, const char *standard, const struct clock_subject *subject, int64_t start_utc,
 		int64_t due_override)
 {
@@ -94,7 +85,9 @@ int clock_start(struct store *st, const char *standard, const struct clock_subje
 		return 0;
 	if (running < 0)
 		return -1;
-	return insert_running(st, standard, subject, start_utc, due);
+	struct clock c;
+	running_clock(standard, subject, start_utc, due, &c);
+	return store_clock_insert(st, &c);
 }
 
 int clock_new_running(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
@@ -107,14 +100,6 @@ int clock_new_running(struct store *st, const struct clock_standard *std, const 
 		return -1;
 	running_clock(std->code, subject, start_utc, due, out);
 	return 0;
-}
-
-int clock_start_new(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
-		    int64_t start_utc)
-{
-	struct clock c;
-	int rc = clock_new_running(st, std, subject, start_utc, &c);
-	return rc == 0 ? store_clock_insert(st, &c) : rc > 0 ? 0 : -1;
 }
 
 int clock_stop(struct store *st, const char *standard, const char *subject_type, int64_t subject_id,

@@ -81,21 +81,14 @@ int clock_stop(struct store *st, const char *standard, const char *subject_type,
 int clock_cancel_case(struct store *st, int64_t case_id, int64_t at);
 
 /*
- * clock_new_running - the clock clock_start_new would insert, into *out, without inserting it
- * (a batch writes its clocks together: store_missing_pending_clock). Returns 0 with *out
- * filled, 1 when std is inactive (no clock), -1 on a store error.
+ * clock_new_running - a running clock of standard *std (read by the caller with
+ * store_standard_get, so that a batch reads it once) for a subject created in this transaction,
+ * which cannot have one running yet, started at start_utc and due as clock_due says: into *out,
+ * not inserted (a batch writes its clocks together: store_missing_pending_clock). Returns 0 with
+ * *out filled, 1 when std is inactive (no clock), -1 on a store error.
  */
 int clock_new_running(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
 		      int64_t start_utc, struct clock *out);
-
-/*
- * clock_start_new - start standard *std (read by the caller with store_standard_get, so that a
- * batch reads it once) for a subject created in this transaction, which cannot have a clock of
- * it running yet: clock_start without the look-up of the standard and of a running clock. The
- * due time is clock_due's. An inactive standard starts nothing. Returns 0 or -1.
- */
-int clock_start_new(struct store *st, const struct clock_standard *std, const struct clock_subject *subject,
-		    int64_t start_utc);
 
 /* clock_reassign_case - move a case's running clocks to a new team and worker. 0 or -1. */
 int clock_reassign_case(struct store *st, int64_t case_id, const char *team, int64_t worker_id);

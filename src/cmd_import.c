@@ -151,9 +151,7 @@ int cmd_import_missing(int argc, char **argv)
 	 * lines, and half as many as the hub holds episodes) is written without SQLite's
 	 * foreign-key checks: every id the import writes (its person, its user, its episode) it read
 	 * or made in this transaction, and the checks cost a look-up per reference. */
-	long lines = 0;
-	for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		lines++;
+	long lines = import_missing_lines(data, len);
 	int64_t episodes = 0;
 	if (lines >= IMPORT_BULK_ROWS && (store_import_episodes(st, &episodes) != 0 ||
 					  (lines >= episodes / 2 && store_import_foreign_keys(st, false) != 0))) {

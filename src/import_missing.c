@@ -284,6 +284,14 @@ static void add_error(struct import_ctx *x, int c, const char *fmt, ...)
 	va_end(ap);
 }
 
+long import_missing_lines(const char *data, size_t len)
+{
+	long lines = 0;
+	for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	return lines;
+}
+
 void import_errors_free(struct import_errors *errs)
 {
 	free(errs->e);
@@ -1022,9 +1030,7 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	if (x.bulk_at < episodes / 2)
 		x.bulk_at = (long)(episodes / 2);
 	/* A file with four times as many lines as the hub has episodes: read every key once. */
-	long lines = 0;
-	for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		lines++;
+	long lines = import_missing_lines(data, len);
 	if (lines >= 4 * episodes && lines >= 1000) {
 		if (store_import_keys(st, know_key, &x) != 0)
 			goto out;

@@ -99,6 +99,11 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 				      const struct import_options *opt, struct import_result *res,
 				      struct import_errors *errs);
 
+/* import_missing_lines - the lines of data[0..len) (newlines): at least its records, the header
+ * included (a quoted value over several lines counts each). For deciding on a large file's
+ * treatment before reading it. */
+long import_missing_lines(const char *data, size_t len);
+
 /* import_errors_free - free the list of errs and zero it. */
 void import_errors_free(struct import_errors *errs);
 

@@ -431,8 +431,8 @@ static int batch_defer(struct missing_batch *b, int64_t person_id)
 int missing_create(struct store *st, const struct user *by, struct missing_episode *e, int64_t *id)
 {
 	/* A batch's caller (an import) found or made the person in this transaction and has just
-	 * looked the police reference up (the unique index answers for it too: MISSING_DUPLICATE
-	 * below): two reads a row it need not repeat. */
+	 * looked the police reference up (a taken one is refused at the flush, missing.h): two reads
+	 * a row it need not repeat. */
 	int rc;
 	if (!e->batch) {
 		bool restricted = false;

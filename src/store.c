@@ -6,8 +6,6 @@
 #include "store.h"
 #include "store_int.h"
 
-#define BUSY_TIMEOUT_MS 10000 /* how long a statement waits for another connection's write lock */
-
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -23,6 +21,8 @@
 #include "json.h"
 #include "risk.h"
 #include "valid.h"
+
+#define BUSY_TIMEOUT_MS 10000 /* how long a statement waits for another connection's write lock */
 
 /* Every statement, by name. The SQL is in stmt_sql[] in the same order. */
 enum stmt {
@@ -52,6 +52,8 @@ enum stmt {
 	S_AUDIT_INSERT,
 	S_AUDIT_SET_HEAD,
 	S_AUDIT_WALK,
+	S_AUDIT_JOURNAL_GET,
+	S_AUDIT_JOURNAL_SET,
 	S_COUNT
 };
 
@@ -109,6 +111,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_AUDIT_SET_HEAD] = "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
 	[S_AUDIT_WALK] = "SELECT seq, at, coalesce(user_id, 0), username, role, agency, action, object_type,"
 			 " object_id, outcome, detail, prev_hash, hash FROM audit ORDER BY seq",
+	[S_AUDIT_JOURNAL_GET] = "SELECT replayed FROM audit_journal WHERE id = 1",
+	[S_AUDIT_JOURNAL_SET] = "UPDATE audit_journal SET replayed = ?1 WHERE id = 1",
 };
 
 /* One connection. */
@@ -860,25 +864,22 @@ int store_session_touch(struct store *st, const unsigned char token_hash[32], in
 
 int store_audit_journal_get(struct store *st, int64_t *replayed)
 {
-	sqlite3_stmt *s = NULL;
-	*replayed = 0;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT replayed FROM audit_journal WHERE id = 1", -1, &s, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		*replayed = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	sqlite3_stmt *s = stmt(st, S_AUDIT_JOURNAL_GET);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	*replayed = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_audit_journal_set(struct store *st, int64_t replayed)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db, "UPDATE audit_journal SET replayed = ?1 WHERE id = 1", -1, &s, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, replayed);
-		rc = sqlite3_step(s);
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_stmt *s = stmt(st, S_AUDIT_JOURNAL_SET);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, replayed);
+	return step_done(st, s);
 }
 
 int store_session_delete(struct store *st, const unsigned char token_hash[32])

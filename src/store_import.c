@@ -166,13 +166,11 @@ int store_import_foreign_keys(struct store *st, bool on)
 	sqlite3 *db = store_db(st);
 	if (!sqlite3_get_autocommit(db))
 		return -1;
-	if (sqlite3_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &s, NULL);
-	bool now = rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_OK && now == on ? 0 : -1;
+	/* Outside a transaction (checked above) the pragma always takes effect. */
+	return sqlite3_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) ==
+			       SQLITE_OK
+		       ? 0
+		       : -1;
 }
 
 int store_import_episodes(struct store *st, int64_t *n)

@@ -44,14 +44,14 @@ int store_import_person_by_nhs(struct store *st, const char *nhs_number, int64_t
 int store_import_person_by_la_id(struct store *st, const char *la_id, int64_t *id);
 
 /* store_import_episodes - how many missing episodes the hub holds, into *n. 0 or -1. */
+int store_import_episodes(struct store *st, int64_t *n);
+
 /*
  * store_import_keys - call fn(ctx, police_force, police_ref, id) for every episode that has a
  * police_ref (in key order); a non-zero return from fn stops the walk and is returned. 0 or -1.
  */
 int store_import_keys(struct store *st, int (*fn)(void *ctx, const char *force, const char *ref, int64_t id),
 		      void *ctx);
-
-int store_import_episodes(struct store *st, int64_t *n);
 
 /*
  * The bulk mode of a large import (store_import_bulk_begin). What it drops, and why each may go:
