@@ -238,10 +238,9 @@ static void aliases_read(const char *text, struct identity_person *out)
 	out->n_aliases = 0;
 	if (!text || strcmp(text, "[]") == 0)
 		return; /* most persons: no parse */
-	json_t *arr = json_loads(text ? text : "[]", 0, NULL);
+	json_t *arr = json_loads(text, 0, NULL);
 	size_t i;
 	json_t *a;
-	out->n_aliases = 0;
 	json_array_foreach(arr, i, a) {
 		if (out->n_aliases == IDENTITY_ALIASES_MAX)
 			break;
