@@ -404,7 +404,7 @@ static int cmd_backup(struct opts *o)
 		fprintf(stderr, "safehub backup: the copy failed its integrity check: %s\n", msg);
 		return 1;
 	}
-	printf("safehub: backed up %s to %s (integrity ok)\n", db, to);
+	printf("safehub: backed up %s to %s (integrity and references ok)\n", db, to);
 	return 0;
 }
 
