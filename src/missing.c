@@ -172,6 +172,11 @@ bool missing_check(const struct missing_episode *e, int64_t now, struct missing_
 	return errs->n == before;
 }
 
+bool missing_rhi_history(int64_t ended_at, int64_t now)
+{
+	return ended_at > 0 && ended_at + (int64_t)MISSING_RHI_HISTORY_DAYS * 86400 < now;
+}
+
 void missing_out_of_area(const char *home_authority, const char *rhi_rule, const char *placing,
 			 const char *host, char *out_of_area, char *rhi_by)
 {
@@ -372,6 +377,10 @@ static int rhi_clock_sync(struct store *st, const struct missing_episode *e, con
 		ret = store_missing_rhi_clock_set(st, clock_id, e->ended_at, due, stop, e->team, e->person_id) == 0
 			      ? MISSING_OK
 			      : MISSING_ERROR;
+	} else if (rc == STORE_NOTFOUND && !stop && e->import_id && missing_rhi_history(e->ended_at, e->created_at)) {
+		/* Imported as history (missing_create gave it no clock): nothing to time until an RHI
+		 * stops one. A return entered late by hand still starts an overdue clock. */
+		ret = MISSING_OK;
 	} else if (rc == STORE_NOTFOUND) {
 		struct clock_subject subject = {
 			.type = SUBJECT_EPISODE, .id = e->id, .person_id = e->person_id, .team = e->team,
@@ -497,20 +506,16 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		struct clock_subject subject = {
 			.type = SUBJECT_EPISODE, .id = e->id, .person_id = e->person_id, .team = e->team,
 		};
+		/* History (a police extract of past years): an RHI never recorded weeks after the return
+		 * is no longer work to time. The episode still says breached (rhi_status) and the MFH
+		 * dashboard counts it as not offered; recording the RHI later starts and stops a clock
+		 * (rhi_clock_sync). A batch is an import: a single create keeps its clock, whatever the
+		 * return's age, so that a return entered late is still someone's overdue task. */
 		if (!e->batch) {
 			rc = clock_start(st, STANDARD_RHI, &subject, e->ended_at, 0);
-		} else if (e->batch->rhi_known) {
+		} else if (e->batch->rhi_known && !missing_rhi_history(e->ended_at, now)) {
 			struct clock c;
 			rc = clock_new_running(st, &e->batch->rhi, &subject, e->ended_at, &c);
-			/* History (a police extract of past years): an RHI never recorded weeks after the
-			 * return is a breach to count, not work to list. The hub's own practice closes such
-			 * a clock off (the demo does at ten days); an import does it at 28, so that a late
-			 * report still reaches someone's list. Recording the RHI later moves the stop. */
-			int64_t closed_off = e->ended_at + (int64_t)MISSING_RHI_HISTORY_DAYS * 86400;
-			if (rc == 0 && closed_off < now && c.due_at < closed_off) {
-				c.stopped_at = closed_off;
-				snprintf(c.status, sizeof c.status, "breached");
-			}
 			rc = rc == 0 ? store_missing_pending_clock(e->batch->pending, &c) : rc > 0 ? 0 : -1;
 		} else {
 			rc = 0;

@@ -26,9 +26,8 @@ struct settings_mfh;
 struct missing_batch;
 
 #define MISSING_RHI_SECONDS (72 * 3600)  /* the RHI is due this long after the return */
-#define MISSING_RHI_HISTORY_DAYS 28      /* an imported return older than this is history: its rhi
-					  * clock is closed off as breached this long after the
-					  * return, not left running on the task lists */
+#define MISSING_RHI_HISTORY_DAYS 28      /* an imported return older than this is history: it
+					  * gets no rhi clock (missing_rhi_history) */
 #define MISSING_AUTHORITY_CHARS 100      /* police_force, provider, placing/host authority */
 #define MISSING_REF_CHARS 50             /* police_ref */
 #define MISSING_TEXT_CHARS 200           /* team, locality, found_where */
@@ -237,6 +236,14 @@ bool missing_check_time(struct missing_errors *errs, const char *field, int64_t 
  */
 bool missing_rhi_check(const struct missing_episode *e, const struct missing_rhi *r, int64_t now,
 		       struct missing_errors *errs);
+
+/*
+ * missing_rhi_history - whether a return at ended_at is history at time `now`: more than
+ * MISSING_RHI_HISTORY_DAYS before it. An import gives such a return no rhi clock (the RHI window
+ * closed long ago: nothing left to time, and ten years of police extract would otherwise be
+ * ~a million dead clocks); the episode's rhi_status still says breached. False for no return. Pure.
+ */
+bool missing_rhi_history(int64_t ended_at, int64_t now);
 
 /*
  * missing_out_of_area - the out-of-area rule. With H = home_authority: when placing and host are

@@ -308,16 +308,13 @@ static void test_bulk(void **state)
 		 (long long)ada);
 	query_text(f, sql, text, sizeof text);
 	assert_string_equal(text, "T3 running");
-	/* B1 returned: its rhi clock runs from the return, due 72 hours later; the return was more than
-	 * 28 days before the import, so it is history: closed off as breached 28 days after it. */
+	/* B1 returned on 2026-08-02, more than 28 days before the import: history, so no rhi clock. */
 	int64_t b1;
 	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "B1", &b1), MISSING_OK);
-	snprintf(sql, sizeof sql,
-		 "SELECT started_at || ' ' || due_at || ' ' || team || ' ' || status || ' ' || coalesce(stopped_at, '-')"
-		 " FROM clocks WHERE standard = 'rhi' AND subject_id = %lld",
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM clocks WHERE standard = 'rhi' AND subject_id = %lld",
 		 (long long)b1);
 	query_text(f, sql, text, sizeof text);
-	assert_string_equal(text, "1785664800 1785924000 T1 breached 1788084000");
+	assert_string_equal(text, "0");
 
 	/* The indexes serve again: the same file is unchanged, a taken reference is still refused. */
 	assert_int_equal(run(f, csv, &res, &errs), IMPORT_OK);
@@ -325,6 +322,95 @@ static void test_bulk(void **state)
 	assert_int_equal(res.added, 0);
 	query_text(f, "SELECT count(*) FROM person_flags", text, sizeof text);
 	assert_string_equal(text, "1");
+	free(e);
+	import_errors_free(&errs);
+	store_set_now(0);
+}
+
+/* The rhi clock of episode ref: "status due_at stopped_at" ("-" for none), or "" when it has none. */
+static void rhi_clock(struct fixture *f, const char *ref, char *out, size_t cap)
+{
+	int64_t id;
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", ref, &id), MISSING_OK);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT coalesce((SELECT status || ' ' || due_at || ' ' || coalesce(stopped_at, '-') FROM clocks"
+		 " WHERE standard = 'rhi' AND subject_type = 'missing_episode' AND subject_id = %lld), '')",
+		 (long long)id);
+	query_text(f, sql, out, cap);
+}
+
+/*
+ * An imported return more than 28 days before the import is history: no rhi clock (nothing left
+ * to time), though the episode says breached. A recent one runs its clock. A later change to the
+ * history episode starts none; recording its RHI starts and stops one. An episode entered by hand
+ * with an old return keeps its clock: the late RHI is someone's overdue task.
+ */
+static void test_history_clocks(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	static const char csv[] =
+		"police_force,police_ref,given_name,family_name,dob,sex,missing_from,category,started_at,reported_at,"
+		"ended_at,team\n"
+		/* returned 29 days before the import, and 27 days before it */
+		"Northby Police,H1,Ada,Quarrington,2011-03-14,F,home,M,2026-10-26T09:00Z,2026-10-26T10:00Z,"
+		"2026-10-26T11:00Z,T1\n"
+		"Northby Police,H2,Ada,Quarrington,2011-03-14,F,home,M,2026-10-28T09:00Z,2026-10-28T10:00Z,"
+		"2026-10-28T13:00Z,T1\n";
+	struct import_result res;
+	struct import_errors errs = { 0 };
+	assert_int_equal(run(f, csv, &res, &errs), IMPORT_OK);
+	assert_int_equal(res.added, 2);
+	char text[128];
+	rhi_clock(f, "H1", text, sizeof text);
+	assert_string_equal(text, "");
+	rhi_clock(f, "H2", text, sizeof text);
+	assert_string_equal(text, "running 1793451600 -"); /* 2026-10-31T13:00Z, 72 hours on */
+
+	int64_t h1;
+	assert_int_equal(missing_find_by_ref(f->st, "Northby Police", "H1", &h1), MISSING_OK);
+	struct missing_episode *e = calloc(1, sizeof *e);
+	assert_non_null(e);
+	assert_int_equal(missing_get(f->st, h1, e), MISSING_OK);
+	assert_string_equal(missing_rhi_status(e, NULL, NOW), "breached");
+	/* A later change (the team, then a corrected return still weeks ago) starts no clock. */
+	snprintf(e->team, sizeof e->team, "T9");
+	e->ended_at -= 3600;
+	struct missing_errors me = { .n = 0 };
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(missing_update(f->st, &f->manager, e, &me), MISSING_OK);
+	assert_int_equal(store_commit(f->st), 0);
+	rhi_clock(f, "H1", text, sizeof text);
+	assert_string_equal(text, "");
+	/* Its RHI, completed late, starts and stops a clock: a breach on record. */
+	struct missing_rhi *r = calloc(1, sizeof *r);
+	assert_non_null(r);
+	assert_int_equal(missing_rhi_get(f->st, h1, r), MISSING_OK);
+	r->offered_at = NOW - 86400;
+	r->completed_at = NOW - 3600;
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(missing_rhi_put(f->st, &f->manager, h1, r, &me), MISSING_OK);
+	assert_int_equal(store_commit(f->st), 0);
+	rhi_clock(f, "H1", text, sizeof text);
+	assert_string_equal(text, "breached 1793268000 1795518000");
+
+	/* Entered by hand, the same old return keeps its clock, running and overdue. */
+	memset(e, 0, sizeof *e);
+	e->person_id = f->child->id;
+	e->started_at = 1793005200;
+	e->reported_at = e->started_at + 3600;
+	e->ended_at = 1793012400;
+	snprintf(e->missing_from, sizeof e->missing_from, "home");
+	snprintf(e->category, sizeof e->category, "M");
+	snprintf(e->police_force, sizeof e->police_force, "Northby Police");
+	snprintf(e->police_ref, sizeof e->police_ref, "H3");
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(missing_create(f->st, &f->manager, e, NULL), MISSING_OK);
+	assert_int_equal(store_commit(f->st), 0);
+	rhi_clock(f, "H3", text, sizeof text);
+	assert_string_equal(text, "running 1793271600 -");
+	free(r);
 	free(e);
 	import_errors_free(&errs);
 	store_set_now(0);
@@ -338,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_review, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_clocks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
