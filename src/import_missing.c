@@ -3,7 +3,9 @@
  * docs/import-missing.md). One pass over the CSV: each row is checked into a struct
  * missing_episode and the facts of its person, then written at once inside the caller's
  * transaction while no error has been found; after the first error the remaining rows are only
- * checked, so the answer lists every bad row and the caller rolls back.
+ * checked, so the answer lists every bad row and the caller rolls back. Two threads share the
+ * pass: a reader (struct reader) parses and checks rows a few chunks ahead, touching nothing of
+ * the store, while the caller's thread resolves and writes them; a third hashes the file.
  * Speed (bench/import.sh: a million rows): one transaction, the store's cached prepared
  * statements, one reused episode and person (both are tens of KiB: they are never cleared whole
  * per row, every input member is set instead), the sure keys first (the episode's police
@@ -22,6 +24,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -231,7 +234,7 @@ struct import_ctx {
 	int64_t import_id;                 /* 0 for a review decision */
 	struct missing_episode *ep;        /* the row's episode (reused) */
 	struct person *person;             /* a new person (reused) */
-	struct row_person rp;              /* the row's person */
+	struct row_person *rp;             /* the row's person */
 	struct import_errors *errs;
 	long row, line;                    /* where the row is in the file */
 	unsigned row_bad;                  /* bit per column with an error in this row */
@@ -479,7 +482,7 @@ static bool code_of(const char *v, char *out, size_t cap)
 
 static void take_person(struct import_ctx *x)
 {
-	struct row_person *p = &x->rp;
+	struct row_person *p = x->rp;
 	take_text(x, C_GIVEN_NAME, PERSON_NAME_CHARS, false, p->given_name, sizeof p->given_name);
 	take_text(x, C_FAMILY_NAME, PERSON_NAME_CHARS, false, p->family_name, sizeof p->family_name);
 	p->dob[0] = 0;
@@ -660,7 +663,7 @@ static void person_key(const struct row_person *p, char *out, size_t cap)
 static int create_person(struct import_ctx *x, int64_t *id)
 {
 	struct person *p = x->person;
-	const struct row_person *r = &x->rp;
+	const struct row_person *r = x->rp;
 	p->id = 0;
 	p->version = 0;
 	memcpy(p->given_name, r->given_name, strlen(r->given_name) + 1);
@@ -824,15 +827,15 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 {
 	*id = 0;
 	*created = false;
-	int rc = by_identifier(x, 'n', x->rp.nhs_number, store_import_person_by_nhs, id);
+	int rc = by_identifier(x, 'n', x->rp->nhs_number, store_import_person_by_nhs, id);
 	if (rc == STORE_NOTFOUND)
-		rc = by_identifier(x, 'l', x->rp.la_id, store_import_person_by_la_id, id);
+		rc = by_identifier(x, 'l', x->rp->la_id, store_import_person_by_la_id, id);
 	if (rc == 0)
 		return IMPORT_OK;
 	if (rc != STORE_NOTFOUND)
 		return IMPORT_ERROR;
 	char key[600];
-	person_key(&x->rp, key, sizeof key);
+	person_key(x->rp, key, sizeof key);
 	int64_t known;
 	if (key[0] && keymap_get(&x->persons, key, &known)) {
 		if (known > 0) {
@@ -844,9 +847,9 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 	}
 
 	struct match_input in = {
-		.given_name = x->rp.given_name, .family_name = x->rp.family_name, .dob = x->rp.dob,
-		.sex = strcmp(x->rp.sex, "unknown") ? x->rp.sex : "", .postcode = x->rp.postcode,
-		.address = x->rp.address, .nhs_number = x->rp.nhs_number, .other_id = x->rp.la_id,
+		.given_name = x->rp->given_name, .family_name = x->rp->family_name, .dob = x->rp->dob,
+		.sex = strcmp(x->rp->sex, "unknown") ? x->rp->sex : "", .postcode = x->rp->postcode,
+		.address = x->rp->address, .nhs_number = x->rp->nhs_number, .other_id = x->rp->la_id,
 	};
 	struct identity_result r;
 	if (identity_resolve(x->st, &in, &r) != 0)
@@ -863,8 +866,8 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 			return IMPORT_ERROR;
 		*created = true;
 		/* The new person holds the row's identifiers: later rows find it by them. */
-		if (remember_identifier(x, 'n', x->rp.nhs_number, *id) != 0 ||
-		    remember_identifier(x, 'l', x->rp.la_id, *id) != 0)
+		if (remember_identifier(x, 'n', x->rp->nhs_number, *id) != 0 ||
+		    remember_identifier(x, 'l', x->rp->la_id, *id) != 0)
 			return IMPORT_ERROR;
 	}
 	if (key[0] && keymap_put(&x->persons, key, *id) != 0)
@@ -993,6 +996,281 @@ static void file_error(struct import_errors *errs, long line, const char *messag
 	snprintf(errs->e[0].message, sizeof errs->e[0].message, "%s", message);
 }
 
+/* ---- the reader: a second thread that reads and checks rows ahead of the writer ---- */
+
+#define READ_CHUNK 256  /* rows a chunk hands over at once */
+#define READ_CHUNKS 4   /* chunks in flight: the reader fills one while the writer writes another */
+
+/* A checked row, as the writer takes it. */
+struct read_row {
+	long row, line;
+	bool failed;                   /* the row has an error (in the reader's list) */
+	struct row_person rp;
+	struct missing_episode *ep;    /* the chunk's own, reused */
+	const char *vals[C_COUNT];     /* into text */
+	char *text;                    /* the row's values, each NUL-ended */
+	size_t cap;
+};
+
+struct read_chunk {
+	struct read_row rows[READ_CHUNK];
+	int n;
+	int end;                       /* 0: more follow; 1: the file ends after these rows; -1: a CSV
+					* error (the reader's error, error_line) or no memory follows them */
+	bool full;                     /* filled and not yet given back by the writer */
+};
+
+/*
+ * The reader runs csv_next, check_row and the in-file key check on its own thread with its own
+ * import_ctx (px: its own error list and refs map; nothing of the store), so that the writer
+ * thread (the caller's, holding the transaction) only resolves and writes. It checks every row
+ * whatever the writer does, as the one-thread loop did; the writer stops writing at the first
+ * failed row, so its own errors all come from rows before any of the reader's, and
+ * import_missing_run appends the reader's list to the writer's.
+ */
+struct reader {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;                     /* the writer gave up: stop reading */
+	struct read_chunk *chunks;     /* READ_CHUNKS */
+	struct csv *csv;
+	const int *col_at;
+	int width;
+	struct import_ctx px;
+	struct import_errors errs;
+	char error[256];               /* the CSV error that ended the file, or "" for no memory */
+	long error_line;
+	bool started;                  /* the thread runs (reader_free joins it) */
+};
+
+/* Copy the row's fields into rr->text and point rr->vals at them. false when out of memory. */
+static bool read_fields(struct reader *rd, struct read_row *rr, char **fields, int n)
+{
+	size_t need = 0;
+	for (int i = 0; i < n && i < rd->width; i++)
+		if (rd->col_at[i] >= 0)
+			need += strlen(fields[i]) + 1;
+	if (need > rr->cap) {
+		size_t cap = need < 1024 ? 1024 : need * 2;
+		char *t = realloc(rr->text, cap);
+		if (!t)
+			return false;
+		rr->text = t;
+		rr->cap = cap;
+	}
+	for (int c = 0; c < C_COUNT; c++)
+		rr->vals[c] = NULL;
+	char *at = rr->text;
+	for (int i = 0; i < n && i < rd->width; i++) {
+		if (rd->col_at[i] < 0)
+			continue;
+		size_t len = strlen(fields[i]);
+		memcpy(at, fields[i], len + 1);
+		rr->vals[rd->col_at[i]] = at;
+		at += len + 1;
+	}
+	return true;
+}
+
+/* Read and check rows into chunk c until it is full or the file ends. */
+static void read_chunk(struct reader *rd, struct read_chunk *c)
+{
+	struct import_ctx *px = &rd->px;
+	c->n = 0;
+	c->end = 0;
+	while (c->n < READ_CHUNK) {
+		char **fields;
+		int n;
+		int got = csv_next(rd->csv, &fields, &n);
+		if (got < 0) {
+			snprintf(rd->error, sizeof rd->error, "%s", csv_error(rd->csv));
+			rd->error_line = csv_line(rd->csv);
+			c->end = -1;
+			return;
+		}
+		if (got == 0) {
+			c->end = 1;
+			return;
+		}
+		struct read_row *rr = &c->rows[c->n];
+		if (!read_fields(rd, rr, fields, n)) {
+			rd->error[0] = 0;
+			c->end = -1;
+			return;
+		}
+		c->n++;
+		rr->row = px->row = csv_record(rd->csv);
+		rr->line = px->line = csv_line(rd->csv);
+		px->row_bad = 0;
+		px->row_failed = false;
+		px->vals = rr->vals;
+		px->ep = rr->ep;
+		px->rp = &rr->rp;
+		check_row(px);
+		if (!px->row_failed && px->ep->police_force[0] && px->ep->police_ref[0]) {
+			char key[sizeof px->ep->police_force + sizeof px->ep->police_ref + 2];
+			snprintf(key, sizeof key, "%s\x1f%s", px->ep->police_force, px->ep->police_ref);
+			int64_t first;
+			if (keymap_get(&px->refs, key, &first)) {
+				add_error(px, C_POLICE_REF, "row %lld has the same police_force and police_ref",
+					  (long long)first);
+			} else if (keymap_put(&px->refs, key, px->row) != 0) {
+				rd->error[0] = 0;
+				c->end = -1;
+				return;
+			}
+		}
+		rr->failed = px->row_failed;
+	}
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	for (int k = 0;; k = (k + 1) % READ_CHUNKS) {
+		struct read_chunk *c = &rd->chunks[k];
+		pthread_mutex_lock(&rd->mu);
+		while (c->full && !rd->stop)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		bool stop = rd->stop;
+		pthread_mutex_unlock(&rd->mu);
+		if (stop)
+			return NULL;
+		read_chunk(rd, c);
+		pthread_mutex_lock(&rd->mu);
+		c->full = true;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		if (c->end)
+			return NULL;
+	}
+}
+
+/* The next filled chunk k, waiting for the reader. */
+static struct read_chunk *reader_take(struct reader *rd, int k)
+{
+	struct read_chunk *c = &rd->chunks[k];
+	pthread_mutex_lock(&rd->mu);
+	while (!c->full)
+		pthread_cond_wait(&rd->cv, &rd->mu);
+	pthread_mutex_unlock(&rd->mu);
+	return c;
+}
+
+/* Give chunk c back to the reader. */
+static void reader_give(struct reader *rd, struct read_chunk *c)
+{
+	pthread_mutex_lock(&rd->mu);
+	c->full = false;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+/* Set up rd (x: the writer's context, whose settings the reader's copies) and start its thread.
+ * 0 or -1 (nothing to free then but what reader_free frees). */
+static int reader_start(struct reader *rd, const struct import_ctx *x, struct csv *csv, const int *col_at, int width)
+{
+	rd->csv = csv;
+	rd->col_at = col_at;
+	rd->width = width;
+	rd->px = (struct import_ctx){ .now = x->now, .import_id = x->import_id, .errs = &rd->errs,
+				      .header_missing = x->header_missing };
+	rd->chunks = calloc(READ_CHUNKS, sizeof *rd->chunks);
+	if (!rd->chunks)
+		return -1;
+	for (int k = 0; k < READ_CHUNKS; k++)
+		for (int i = 0; i < READ_CHUNK; i++)
+			if (!(rd->chunks[k].rows[i].ep = calloc(1, sizeof *rd->chunks[k].rows[i].ep)))
+				return -1;
+	if (pthread_mutex_init(&rd->mu, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&rd->cv, NULL) != 0) {
+		pthread_mutex_destroy(&rd->mu);
+		return -1;
+	}
+	if (pthread_create(&rd->thread, NULL, reader_main, rd) != 0) {
+		pthread_cond_destroy(&rd->cv);
+		pthread_mutex_destroy(&rd->mu);
+		return -1;
+	}
+	rd->started = true;
+	return 0;
+}
+
+/* Stop the reader (when it has not ended by itself), wait for it and free what it holds. */
+static void reader_free(struct reader *rd)
+{
+	if (rd->started) {
+		pthread_mutex_lock(&rd->mu);
+		rd->stop = true;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		pthread_join(rd->thread, NULL);
+		pthread_cond_destroy(&rd->cv);
+		pthread_mutex_destroy(&rd->mu);
+	}
+	if (rd->chunks)
+		for (int k = 0; k < READ_CHUNKS; k++)
+			for (int i = 0; i < READ_CHUNK; i++) {
+				free(rd->chunks[k].rows[i].ep);
+				free(rd->chunks[k].rows[i].text);
+			}
+	free(rd->chunks);
+	keymap_free(&rd->px.refs);
+	import_errors_free(&rd->errs);
+}
+
+/* Append the reader's errors (all from rows after the writer's) to errs, up to the cap. */
+static void errors_append(struct import_errors *errs, const struct import_errors *more)
+{
+	errs->total += more->total;
+	errs->rows_bad += more->rows_bad;
+	if (!more->n)
+		return;
+	if (!errs->e && !(errs->e = calloc(IMPORT_ERRORS_MAX, sizeof *errs->e)))
+		return;
+	for (int i = 0; i < more->n && errs->n < IMPORT_ERRORS_MAX; i++)
+		errs->e[errs->n++] = more->e[i];
+}
+
+/* The SHA-256 of the file, on a thread of its own while the rows are read. */
+struct file_hash {
+	pthread_t thread;
+	bool started;
+	const unsigned char *data;
+	size_t len;
+	char hex[crypto_hash_sha256_BYTES * 2 + 1];
+};
+
+static void *hash_main(void *arg)
+{
+	struct file_hash *h = arg;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, h->data, h->len);
+	sodium_bin2hex(h->hex, sizeof h->hex, digest, sizeof digest);
+	return NULL;
+}
+
+/* Start hashing data[0..len); when no thread can start, hash now. */
+static void hash_start(struct file_hash *h, const char *data, size_t len)
+{
+	h->data = (const unsigned char *)data;
+	h->len = len;
+	h->started = pthread_create(&h->thread, NULL, hash_main, h) == 0;
+	if (!h->started)
+		hash_main(h);
+}
+
+/* The hex digest, once the hashing thread is done. */
+static const char *hash_end(struct file_hash *h)
+{
+	if (h->started)
+		pthread_join(h->thread, NULL);
+	h->started = false;
+	return h->hex;
+}
+
 enum import_status import_missing_run(struct store *st, const struct user *by, const char *data, size_t len,
 				      const struct import_options *opt, struct import_result *res,
 				      struct import_errors *errs)
@@ -1003,26 +1281,22 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	enum import_status status = IMPORT_ERROR;
 	int col_at_buf[64];
 	int *col_at = col_at_buf;
-	const char *vals[C_COUNT];
+	struct reader rd = { 0 };
+	struct file_hash hash = { 0 };
+	hash_start(&hash, data, len);
 	struct csv *r = csv_open_mem(data, len);
-	x.ep = calloc(1, sizeof *x.ep);
 	x.person = calloc(1, sizeof *x.person);
-	if (!r || !x.ep || !x.person)
+	if (!r || !x.person)
 		goto out;
-	x.vals = vals;
 
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char sha[crypto_hash_sha256_BYTES * 2 + 1];
-	crypto_hash_sha256(digest, (const unsigned char *)data, len);
-	sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
-	if (store_import_insert(st, "missing", opt && opt->filename ? opt->filename : "", sha, by->id, x.now,
+	/* The file's hash is set when the run finishes (hashed meanwhile on a thread of its own). */
+	if (store_import_insert(st, "missing", opt && opt->filename ? opt->filename : "", "", by->id, x.now,
 				&x.import_id) != 0)
 		goto out;
 	res->import_id = x.import_id;
 	/* Read once for every row (inside the import's transaction, so they cannot change under it). */
 	if (missing_batch_new(st, &x.batch) != MISSING_OK)
 		goto out;
-	x.ep->batch = x.batch;
 	int64_t episodes = 0;
 	if (store_import_episodes(st, &episodes) != 0)
 		goto out;
@@ -1056,50 +1330,49 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 			goto out;
 	}
 	read_header(&x, fields, n, col_at);
-	int width = n;
+	if (reader_start(&rd, &x, r, col_at, n) != 0)
+		goto out;
 	bool writing = !errs->total;
-	for (;;) {
-		got = csv_next(r, &fields, &n);
-		if (got < 0) {
-			file_error(errs, csv_line(r), csv_error(r));
+	for (int k = 0;; k = (k + 1) % READ_CHUNKS) {
+		struct read_chunk *c = reader_take(&rd, k);
+		for (int i = 0; i < c->n; i++) {
+			struct read_row *rr = &c->rows[i];
+			res->rows++;
+			x.row = rr->row;
+			x.line = rr->line;
+			x.vals = rr->vals;
+			x.ep = rr->ep;
+			x.ep->batch = x.batch;
+			x.rp = &rr->rp;
+			x.row_bad = 0;
+			x.row_failed = false;
+			if (rr->failed)
+				writing = false;
+			if (writing) {
+				enum import_status s = write_row(&x);
+				if (s == IMPORT_ERROR) {
+					reader_give(&rd, c);
+					goto out;
+				}
+				if (s != IMPORT_OK)
+					writing = false;
+			}
+			if (opt && opt->progress && res->rows % PROGRESS_EVERY == 0)
+				opt->progress(res->rows, opt->arg);
+		}
+		int end = c->end;
+		reader_give(&rd, c);
+		if (end > 0)
+			break;
+		if (end < 0 && !rd.error[0])
+			goto out; /* no memory */
+		if (end < 0) {
+			file_error(errs, rd.error_line, rd.error);
 			status = IMPORT_BAD_FILE;
 			goto out;
 		}
-		if (got == 0)
-			break;
-		res->rows++;
-		x.row = csv_record(r);
-		x.line = csv_line(r);
-		x.row_bad = 0;
-		x.row_failed = false;
-		for (int c = 0; c < C_COUNT; c++)
-			vals[c] = NULL;
-		for (int i = 0; i < n && i < width; i++)
-			if (col_at[i] >= 0)
-				vals[col_at[i]] = fields[i];
-		check_row(&x);
-		if (!x.row_failed && x.ep->police_force[0] && x.ep->police_ref[0]) {
-			char key[sizeof x.ep->police_force + sizeof x.ep->police_ref + 2];
-			snprintf(key, sizeof key, "%s\x1f%s", x.ep->police_force, x.ep->police_ref);
-			int64_t first;
-			if (keymap_get(&x.refs, key, &first))
-				add_error(&x, C_POLICE_REF, "row %lld has the same police_force and police_ref",
-					  (long long)first);
-			else if (keymap_put(&x.refs, key, x.row) != 0)
-				goto out;
-		}
-		if (x.row_failed)
-			writing = false;
-		if (writing) {
-			enum import_status s = write_row(&x);
-			if (s == IMPORT_ERROR)
-				goto out;
-			if (s != IMPORT_OK)
-				writing = false;
-		}
-		if (opt && opt->progress && res->rows % PROGRESS_EVERY == 0)
-			opt->progress(res->rows, opt->arg);
 	}
+	errors_append(errs, &rd.errs);
 	if (errs->total) {
 		status = IMPORT_INVALID;
 		goto out;
@@ -1113,7 +1386,8 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	if (missing_batch_finish(st, by, x.batch) != MISSING_OK)
 		goto out;
 	struct store_import_counts counts = { .rows = res->rows, .added = res->added, .updated = res->updated,
-					      .unchanged = res->unchanged, .review = res->review };
+					      .unchanged = res->unchanged, .review = res->review,
+					      .sha256 = hash_end(&hash) };
 	if (store_import_finish(st, x.import_id, &counts) != 0)
 		goto out;
 	struct audit_entry e;
@@ -1131,6 +1405,8 @@ out:
 		file_error(errs, 0, store_errmsg(st));
 	if (col_at != col_at_buf)
 		free(col_at);
+	reader_free(&rd);
+	hash_end(&hash);
 	store_import_bulk_free(x.bulk);
 	missing_batch_free(x.batch);
 	keymap_free(&x.refs);
@@ -1140,7 +1416,6 @@ out:
 	for (size_t i = 0; i < x.n_reviews; i++)
 		free(x.reviews[i]);
 	free(x.reviews);
-	free(x.ep);
 	free(x.person);
 	csv_close(r);
 	return status;
@@ -1153,7 +1428,8 @@ int import_missing_apply_review(struct store *st, const struct user *by, const c
 {
 	struct import_errors errs = { 0 };
 	struct import_result res = { 0 };
-	struct import_ctx x = { .st = st, .by = by, .now = store_now(), .errs = &errs, .res = &res };
+	struct row_person rp;
+	struct import_ctx x = { .st = st, .by = by, .now = store_now(), .errs = &errs, .res = &res, .rp = &rp };
 	const char *vals[C_COUNT] = { 0 };
 	int rc = -1;
 	json_error_t jerr;

@@ -93,7 +93,9 @@ struct import_options {
  * import.missing entry is audited naming the import and its counts. Returns IMPORT_OK with *res
  * filled, IMPORT_INVALID or IMPORT_BAD_FILE with errs filled (the caller must roll back: rows
  * before the error were written), or IMPORT_ERROR (errs may hold a message with row 0). Allocates
- * nothing the caller keeps but errs->e (import_errors_free).
+ * nothing the caller keeps but errs->e (import_errors_free). Starts two threads for the run (a
+ * reader that parses and checks rows ahead, and the file's hash) and joins them before returning;
+ * only the caller's thread touches st.
  */
 enum import_status import_missing_run(struct store *st, const struct user *by, const char *data, size_t len,
 				      const struct import_options *opt, struct import_result *res,

@@ -17,7 +17,7 @@ static const char SQL_INSERT[] =
 	" rows_review, created_at, created_by) VALUES (?1, ?2, ?3, 0, 0, 0, 0, 0, ?4, ?5)";
 static const char SQL_FINISH[] =
 	"UPDATE imports SET rows_total = ?2, rows_added = ?3, rows_updated = ?4, rows_unchanged = ?5,"
-	" rows_review = ?6 WHERE id = ?1";
+	" rows_review = ?6, sha256 = coalesce(?7, sha256) WHERE id = ?1";
 /* Partial indexes persons_nhs and persons_la_id serve these; unmerged holders come first. */
 static const char SQL_BY_NHS[] =
 	"SELECT id, coalesce(merged_into, 0) FROM persons WHERE nhs_number = ?1 AND nhs_number IS NOT NULL"
@@ -80,6 +80,8 @@ int store_import_finish(struct store *st, int64_t id, const struct store_import_
 	sqlite3_bind_int64(s, 4, c->updated);
 	sqlite3_bind_int64(s, 5, c->unchanged);
 	sqlite3_bind_int64(s, 6, c->review);
+	if (c->sha256)
+		store_text(s, 7, c->sha256);
 	if (store_done(st, s) != 0)
 		return -1;
 	return sqlite3_changes(store_db(st)) == 1 ? 0 : STORE_NOTFOUND;

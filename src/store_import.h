@@ -21,6 +21,7 @@ struct store_import_counts {
 	long updated;    /* existing episodes changed */
 	long unchanged;  /* existing episodes the row did not change */
 	long review;     /* rows held in the review queue */
+	const char *sha256; /* the file's hex SHA-256, when known only at the end; NULL keeps it */
 };
 
 /*
@@ -31,7 +32,8 @@ struct store_import_counts {
 int store_import_insert(struct store *st, const char *kind, const char *filename, const char *sha256, int64_t by,
 			int64_t now, int64_t *id);
 
-/* store_import_finish - set the counts of import `id`. 0, STORE_NOTFOUND, -1. */
+/* store_import_finish - set the counts of import `id` (and its sha256 when c->sha256 is set).
+ * 0, STORE_NOTFOUND, -1. */
 int store_import_finish(struct store *st, int64_t id, const struct store_import_counts *c);
 
 /*

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "audit.h"
@@ -327,6 +328,75 @@ static void test_bulk(void **state)
 	store_set_now(0);
 }
 
+/*
+ * Rows are read and checked on a second thread, a chunk of rows ahead of the writer: across
+ * several chunks the errors still come in row order (a repeated key names the first row), a CSV
+ * error deep in the file ends the run with that line alone, and a good file is written whole
+ * with the file's SHA-256 on its imports row.
+ */
+static void test_read_ahead(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	const int rows = 1000;
+	size_t cap = (size_t)rows * 112 + sizeof HEADER;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	struct import_result res;
+	struct import_errors errs = { 0 };
+	char got[256];
+	for (int pass = 0; pass < 3; pass++) {
+		size_t len = (size_t)snprintf(text, cap, "%s", HEADER);
+		for (int i = 0; i < rows; i++) {
+			int ref = pass == 0 && i == 599 ? 9 : i; /* row 601 repeats row 11's key */
+			const char *start = pass == 0 && i == 899 ? "2026-13-01 10:00" : "2026-11-01 10:00";
+			if (pass == 1 && i == 799)
+				len += (size_t)snprintf(text + len, cap - len, "Northby Police,A%d,Ann,Able,2010-04-01,F,home,M,%s,"
+								       "2026-11-01 11:00,extra\n", ref, start);
+			else
+				len += (size_t)snprintf(text + len, cap - len,
+							"Northby Police,A%d,Ann,Able,2010-04-01,F,home,M,%s,2026-11-01 11:00\n", ref,
+							start);
+		}
+		enum import_status st = run(f, text, &res, &errs);
+		if (pass == 0) {
+			assert_int_equal(st, IMPORT_INVALID);
+			assert_int_equal(res.rows, rows);
+			assert_int_equal(errs.total, 2);
+			assert_int_equal(errs.n, 2);
+			assert_int_equal(errs.e[0].row, 601);
+			assert_string_equal(errs.e[0].column, "police_ref");
+			assert_string_equal(errs.e[0].message, "row 11 has the same police_force and police_ref");
+			assert_int_equal(errs.e[1].row, 901);
+			assert_string_equal(errs.e[1].column, "started_at");
+		} else if (pass == 1) {
+			assert_int_equal(st, IMPORT_BAD_FILE);
+			assert_int_equal(errs.n, 1);
+			assert_int_equal(errs.e[0].line, 801);
+			assert_non_null(strstr(errs.e[0].message, "11 fields where the header has 10"));
+		} else {
+			assert_int_equal(st, IMPORT_OK);
+			assert_int_equal(res.rows, rows);
+			assert_int_equal(res.added, rows);
+			unsigned char digest[crypto_hash_sha256_BYTES];
+			char hex[crypto_hash_sha256_BYTES * 2 + 1];
+			crypto_hash_sha256(digest, (const unsigned char *)text, len);
+			sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+			char sql[128];
+			snprintf(sql, sizeof sql, "SELECT sha256 FROM imports WHERE id = %lld", (long long)res.import_id);
+			query_text(f, sql, got, sizeof got);
+			assert_string_equal(got, hex);
+		}
+		if (pass < 2) {
+			query_text(f, "SELECT count(*) FROM missing_episodes", got, sizeof got);
+			assert_string_equal(got, "0");
+		}
+		import_errors_free(&errs);
+	}
+	free(text);
+	store_set_now(0);
+}
+
 /* The rhi clock of episode ref: "status due_at stopped_at" ("-" for none), or "" when it has none. */
 static void rhi_clock(struct fixture *f, const char *ref, char *out, size_t cap)
 {
@@ -425,6 +495,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_review, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_clocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_ahead, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
