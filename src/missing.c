@@ -1035,7 +1035,7 @@ int missing_notification_ack(struct store *st, const struct user *by, int64_t id
  * starting at started_at; the task belongs to `team` (the episode's).
  */
 static int repeat_flag(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
-		       int64_t id, const char *team, bool *flagged);
+		       int64_t id, const char *team, int64_t now, int64_t due, bool *flagged);
 
 static int repeat_check(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
 			int64_t id, int64_t started_at, const char *team, bool *flagged)
@@ -1049,7 +1049,7 @@ static int repeat_check(struct store *st, const struct user *by, const struct se
 		goto out;
 	ms = MISSING_OK;
 	if (missing_repeat_crossed(starts, n, started_at, s->repeat_days, s->repeat_count))
-		ms = repeat_flag(st, by, s, person_id, id, team, flagged);
+		ms = repeat_flag(st, by, s, person_id, id, team, store_now(), 0, flagged);
 out:
 	free(starts);
 	return ms;
@@ -1057,10 +1057,11 @@ out:
 
 /*
  * Episode `id` of person_id (of team `team`) crossed the repeat threshold: unless the person is
- * flagged already, flag them, start the intervention-meeting clock and audit missing.repeat.
+ * flagged already, flag them at `now`, start the intervention-meeting clock (due at `due`; 0:
+ * computed from now) and audit missing.repeat.
  */
 static int repeat_flag(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
-		       int64_t id, const char *team, bool *flagged)
+		       int64_t id, const char *team, int64_t now, int64_t due, bool *flagged)
 {
 	int64_t set_at = 0;
 	int ms = MISSING_OK;
@@ -1070,13 +1071,12 @@ static int repeat_flag(struct store *st, const struct user *by, const struct set
 	ms = MISSING_ERROR;
 	if (rc != STORE_NOTFOUND)
 		goto out;
-	int64_t now = store_now();
 	char note[96];
 	snprintf(note, sizeof note, "%d or more episodes within %d days", s->repeat_count, s->repeat_days);
 	if (store_person_flag_insert(st, person_id, FLAG_REPEAT, note, now, by->id) != 0)
 		goto out;
 	struct clock_subject subject = { .type = "person", .id = person_id, .person_id = person_id, .team = team };
-	if (clock_start(st, STANDARD_REPEAT, &subject, now, 0) != 0)
+	if (clock_start(st, STANDARD_REPEAT, &subject, now, due) != 0)
 		goto out;
 	char detail[128];
 	snprintf(detail, sizeof detail, "episode %" PRId64 "; %s", id, note);
@@ -1125,7 +1125,8 @@ int missing_batch_new(struct store *st, struct missing_batch **out)
  * of the episodes that existed once it was created (ids up to its own) near its start, as
  * repeat_check would have seen them; the first that crosses flags the person (unless flagged).
  */
-static int batch_repeat(struct store *st, const struct user *by, const struct missing_batch *b, int64_t person_id)
+static int batch_repeat(struct store *st, const struct user *by, const struct missing_batch *b, int64_t person_id,
+			int64_t now, int64_t due)
 {
 	struct store_missing_start *e = NULL;
 	int n = 0, ms = MISSING_ERROR;
@@ -1154,7 +1155,7 @@ static int batch_repeat(struct store *st, const struct user *by, const struct mi
 			goto out;
 		}
 		/* The first crossing decides: after it the person is flagged, as each later row would find. */
-		ms = repeat_flag(st, by, &b->settings, person_id, e[k].id, team, NULL);
+		ms = repeat_flag(st, by, &b->settings, person_id, e[k].id, team, now, due, NULL);
 		break;
 	}
 out:
@@ -1174,8 +1175,14 @@ int missing_batch_finish(struct store *st, const struct user *by, struct missing
 	int flushed = missing_batch_flush(st, b);
 	if (flushed != MISSING_OK)
 		return flushed;
+	/* The batch's flags are set at one time, so their meeting clocks share one due time: the
+	 * working-day calendar is read once, not once a flag. */
+	int64_t now = store_now(), due = 0;
+	int rc = clock_due(st, STANDARD_REPEAT, now, &due);
+	if (rc != 0 && rc != STORE_NOTFOUND)
+		return MISSING_ERROR;
 	for (size_t i = 0; i < b->n_persons; i++) {
-		int ms = batch_repeat(st, by, b, b->persons[i]);
+		int ms = batch_repeat(st, by, b, b->persons[i], now, rc == 0 ? due : 0);
 		if (ms != MISSING_OK)
 			return ms;
 	}

@@ -37,7 +37,8 @@ typedef int (*store_identity_id_fn)(void *ctx, int64_t person_id);
  *  - by_names: persons whose name index holds every one of the folded words (`n` of them, each
  *    a whole word), best (FTS5 rank) first; then, for each word held by at most `limit` persons,
  *    every holder (a word held by more is too common to block on by itself). Up to `limit` from
- *    the first step and `limit` per word after it.
+ *    the first step and `limit` per word after it. The second step's holders may include merged
+ *    persons (the matcher reads every candidate and skips merged ones).
  */
 int store_identity_by_nhs(struct store *st, const char *nhs, int limit, store_identity_id_fn fn, void *ctx);
 int store_identity_by_dob(struct store *st, const char *dob, int limit, store_identity_id_fn fn, void *ctx);
