@@ -246,6 +246,8 @@ struct import_ctx {
 					    * hub's episodes: one walk instead of a look-up a row) */
 	bool known_all;
 	struct keymap ids;                 /* 'n' NHS number / 'l' LA id -> the person holding it */
+	bool ids_all;                      /* ids holds every identifier of the hub (a large file:
+					    * store_import_identifiers), so a miss needs no look-up */
 	struct keymap persons;             /* name/dob/sex key -> person id, or -(i + 1) for reviews[i] */
 	struct identity_result **reviews;  /* the matcher's undecided results kept for later rows */
 	size_t n_reviews, cap_reviews;
@@ -775,6 +777,8 @@ static int by_identifier(struct import_ctx *x, char kind, const char *value,
 	snprintf(key, sizeof key, "%c\x1f%s", kind, value);
 	if (keymap_get(&x->ids, key, id))
 		return 0;
+	if (x->ids_all)
+		return STORE_NOTFOUND;
 	int rc = lookup(x->st, value, id);
 	if (rc == 0 && keymap_put(&x->ids, key, *id) != 0)
 		return -1;
@@ -895,6 +899,19 @@ static int know_key(void *ctx, const char *force, const char *ref, int64_t id)
 	char key[(MISSING_AUTHORITY_CHARS + MISSING_REF_CHARS) * 4 + 4];
 	snprintf(key, sizeof key, "%s\x1f%s", force, ref);
 	return keymap_put(&x->known, key, id) != 0 ? -1 : 0;
+}
+
+/* store_import_identifiers' callback: remember the person an identifier leads to (the first
+ * holder given is the one a look-up would find). */
+static int know_identifier(void *ctx, char kind, const char *value, int64_t id)
+{
+	struct import_ctx *x = ctx;
+	char key[PERSON_REF_CHARS * 4 + 4];
+	snprintf(key, sizeof key, "%c\x1f%s", kind, value);
+	int64_t first;
+	if (keymap_get(&x->ids, key, &first))
+		return 0;
+	return keymap_put(&x->ids, key, id) != 0 ? -1 : 0;
 }
 
 /* Write a checked row: update the episode its key names, or resolve the person and create it. */
@@ -1310,6 +1327,13 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 			goto out;
 		x.known_all = true;
 	}
+	/* As many lines as the hub has persons: read every identifier once (by_identifier finds
+	 * them all in x.ids: one not there is held by nobody). */
+	int64_t persons = 0;
+	if (lines >= 1000 && (store_import_persons(st, &persons) != 0 ||
+			      (lines >= persons && store_import_identifiers(st, know_identifier, &x) != 0)))
+		goto out;
+	x.ids_all = lines >= 1000 && lines >= persons;
 
 	char **fields;
 	int n;

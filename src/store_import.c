@@ -33,6 +33,11 @@ static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM pers
 #define MERGE_HOPS_MAX 16
 
 static const char SQL_EPISODES[] = "SELECT count(*) FROM missing_episodes";
+static const char SQL_PERSONS[] = "SELECT coalesce(max(id), 0) FROM persons";
+/* Every holder of an identifier, in the order SQL_BY_NHS and SQL_BY_LA_ID prefer them. */
+static const char SQL_IDENTIFIERS[] =
+	"SELECT id, coalesce(merged_into, 0), nhs_number, la_id FROM persons"
+	" WHERE nhs_number IS NOT NULL OR la_id IS NOT NULL ORDER BY merged_into IS NOT NULL, id";
 static const char SQL_KEYS[] =
 	"SELECT police_force, police_ref, id FROM missing_episodes INDEXED BY missing_police_ref WHERE police_ref IS NOT NULL";
 static const char SQL_SCHEMA_OBJECT[] =
@@ -41,8 +46,7 @@ static const char SQL_GENERATION_BUMP[] = "UPDATE mfh_generation SET n = n + 1 W
 
 /* What the bulk mode drops (store_import.h says why each may go). */
 static const char *const BULK_OBJECTS[] = {
-	"missing_person", "missing_now", "missing_ended", "missing_mfh", "clocks_running", "clocks_stopped",
-	"mfh_gen_episode_insert",
+	"missing_person", "missing_ended", "missing_mfh", "mfh_gen_episode_insert",
 };
 #define BULK_N (sizeof BULK_OBJECTS / sizeof BULK_OBJECTS[0])
 #define BULK_TRIGGER "mfh_gen_episode_insert"
@@ -185,6 +189,43 @@ int store_import_episodes(struct store *st, int64_t *n)
 		*n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_import_persons(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, SQL_PERSONS);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_import_identifiers(struct store *st, int (*fn)(void *ctx, char kind, const char *value, int64_t id),
+			     void *ctx)
+{
+	/* Not a cached statement: following a merge prepares another while this one steps. */
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), SQL_IDENTIFIERS, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	int rc = SQLITE_DONE, ret = 0;
+	while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (follow_merges(st, &id, sqlite3_column_int64(s, 1)) != 0) {
+			ret = -1;
+			break;
+		}
+		const char *nhs = (const char *)sqlite3_column_text(s, 2);
+		const char *la = (const char *)sqlite3_column_text(s, 3);
+		if (nhs && nhs[0])
+			ret = fn(ctx, 'n', nhs, id);
+		if (ret == 0 && la && la[0])
+			ret = fn(ctx, 'l', la, id);
+	}
+	sqlite3_finalize(s);
+	return ret ? ret : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_import_keys(struct store *st, int (*fn)(void *ctx, const char *force, const char *ref, int64_t id),

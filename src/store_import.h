@@ -45,6 +45,22 @@ int store_import_finish(struct store *st, int64_t id, const struct store_import_
 int store_import_person_by_nhs(struct store *st, const char *nhs_number, int64_t *id);
 int store_import_person_by_la_id(struct store *st, const char *la_id, int64_t *id);
 
+/* store_import_persons - the highest person id (about how many persons the hub holds), into *n.
+ * 0 or -1. */
+int store_import_persons(struct store *st, int64_t *n);
+
+/*
+ * store_import_identifiers - every NHS number and local-authority id the persons hold, for a file
+ * large enough that one walk costs less than a look-up per child: fn(ctx, kind, value, id) with
+ * kind 'n' (NHS number) or 'l' (LA id), value as stored and id the person it leads to. Each
+ * value's holders come in the order store_import_person_by_* prefers them (unmerged first, then
+ * lowest id) and a merged holder leads to the person it was merged into, so the first call for
+ * a value gives what they would. A non-zero return from fn stops the walk and is returned.
+ * 0 or -1.
+ */
+int store_import_identifiers(struct store *st, int (*fn)(void *ctx, char kind, const char *value, int64_t id),
+			     void *ctx);
+
 /* store_import_episodes - how many missing episodes the hub holds, into *n. 0 or -1. */
 int store_import_episodes(struct store *st, int64_t *n);
 
@@ -57,13 +73,13 @@ int store_import_keys(struct store *st, int (*fn)(void *ctx, const char *force, 
 
 /*
  * The bulk mode of a large import (store_import_bulk_begin). What it drops, and why each may go:
- * the indexes of missing_episodes that only the hub's reads use (missing_now,
- * missing_ended, missing_mfh) or that the import reads only after its rows
- * (missing_person: missing_batch_finish), clocks_running and clocks_stopped (the task lists and
- * reports; the import finds an episode's clock by clocks_subject, and closes off history's clocks
- * at random times: missing.c), and the trigger mfh_gen_episode_insert (the dashboard's
- * data generation, bumped once instead). Rows inserted into a b-tree at random places cost
- * several times what building the index once in order costs (docs/benchmarks.md).
+ * the indexes of missing_episodes that only the hub's reads use (missing_ended, missing_mfh) or
+ * that the import reads only after its rows (missing_person: missing_batch_finish), and the
+ * trigger mfh_gen_episode_insert (the dashboard's data generation, bumped once instead). Rows
+ * inserted into a b-tree at random places cost several times what building the index once in
+ * order costs (docs/benchmarks.md). Each build reads the whole table, so an index few of the
+ * rows enter stays: missing_now (open episodes only), and the clocks' indexes (an import's
+ * history starts no clocks: missing.c).
  */
 struct store_import_bulk;
 

@@ -332,31 +332,40 @@ static void test_bulk(void **state)
  * Rows are read and checked on a second thread, a chunk of rows ahead of the writer: across
  * several chunks the errors still come in row order (a repeated key names the first row), a CSV
  * error deep in the file ends the run with that line alone, and a good file is written whole
- * with the file's SHA-256 on its imports row.
+ * with the file's SHA-256 on its imports row (and its identifiers read up front).
  */
 static void test_read_ahead(void **state)
 {
 	struct fixture *f = *state;
 	store_set_now(NOW);
 	const int rows = 1000;
-	size_t cap = (size_t)rows * 112 + sizeof HEADER;
+	static const char header[] = "police_force,police_ref,given_name,family_name,dob,sex,missing_from,category,"
+				     "started_at,reported_at,la_id\n";
+	size_t cap = (size_t)rows * 120 + sizeof header;
 	char *text = malloc(cap);
 	assert_non_null(text);
 	struct import_result res;
 	struct import_errors errs = { 0 };
 	char got[256];
+	/* The hub's child holds a local-authority id; the good pass's second half carries it. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE persons SET la_id = 'LA-77' WHERE id = %lld", (long long)f->child->id);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 	for (int pass = 0; pass < 3; pass++) {
-		size_t len = (size_t)snprintf(text, cap, "%s", HEADER);
+		size_t len = (size_t)snprintf(text, cap, "%s", header);
 		for (int i = 0; i < rows; i++) {
 			int ref = pass == 0 && i == 599 ? 9 : i; /* row 601 repeats row 11's key */
 			const char *start = pass == 0 && i == 899 ? "2026-13-01 10:00" : "2026-11-01 10:00";
 			if (pass == 1 && i == 799)
 				len += (size_t)snprintf(text + len, cap - len, "Northby Police,A%d,Ann,Able,2010-04-01,F,home,M,%s,"
-								       "2026-11-01 11:00,extra\n", ref, start);
+								       "2026-11-01 11:00,,extra\n", ref, start);
 			else
 				len += (size_t)snprintf(text + len, cap - len,
-							"Northby Police,A%d,Ann,Able,2010-04-01,F,home,M,%s,2026-11-01 11:00\n", ref,
-							start);
+							"Northby Police,A%d,Ann,Able,2010-04-01,F,home,M,%s,2026-11-01 11:00,%s\n",
+							ref, start, i >= rows / 2 ? "LA-77" : "");
 		}
 		enum import_status st = run(f, text, &res, &errs);
 		if (pass == 0) {
@@ -373,16 +382,22 @@ static void test_read_ahead(void **state)
 			assert_int_equal(st, IMPORT_BAD_FILE);
 			assert_int_equal(errs.n, 1);
 			assert_int_equal(errs.e[0].line, 801);
-			assert_non_null(strstr(errs.e[0].message, "11 fields where the header has 10"));
+			assert_non_null(strstr(errs.e[0].message, "12 fields where the header has 11"));
 		} else {
 			assert_int_equal(st, IMPORT_OK);
 			assert_int_equal(res.rows, rows);
 			assert_int_equal(res.added, rows);
+			/* A file this size reads every identifier up front: the LA id still leads to the
+			 * child (not to the row's names), and the first half makes one new person. */
+			assert_int_equal(res.persons_created, 1);
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM missing_episodes WHERE person_id = %lld",
+				 (long long)f->child->id);
+			query_text(f, sql, got, sizeof got);
+			assert_string_equal(got, "500");
 			unsigned char digest[crypto_hash_sha256_BYTES];
 			char hex[crypto_hash_sha256_BYTES * 2 + 1];
 			crypto_hash_sha256(digest, (const unsigned char *)text, len);
 			sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-			char sql[128];
 			snprintf(sql, sizeof sql, "SELECT sha256 FROM imports WHERE id = %lld", (long long)res.import_id);
 			query_text(f, sql, got, sizeof got);
 			assert_string_equal(got, hex);
