@@ -269,8 +269,99 @@ static void rank_insert(struct identity_match *out, int cap, int *n, double pr, 
 }
 
 /* identity_search, reading the candidates' addresses only when `address` (see store_identity_person). */
-static int search(struct store *st, const struct match_input *in, double min_probability, identity_keep_fn keep,
-		  void *ctx, bool address, struct identity_match *out, int cap, int *n)
+/* ---- the cache of one run's persons ---- */
+
+struct identity_cache {
+	int64_t min_id;
+	size_t n, cap;                  /* entries; slots (a power of two) */
+	struct identity_person **slot;  /* by id, open addressing; NULL: free */
+};
+
+struct identity_cache *identity_cache_new(int64_t min_id)
+{
+	struct identity_cache *c = calloc(1, sizeof *c);
+	if (c)
+		c->min_id = min_id;
+	return c;
+}
+
+void identity_cache_free(struct identity_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->cap; i++)
+		free(c->slot[i]);
+	free(c->slot);
+	free(c);
+}
+
+static size_t cache_home(const struct identity_cache *c, int64_t id)
+{
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15u) & (c->cap - 1);
+}
+
+static struct identity_person *cache_find(const struct identity_cache *c, int64_t id)
+{
+	if (!c->cap)
+		return NULL;
+	for (size_t h = cache_home(c, id); c->slot[h]; h = (h + 1) & (c->cap - 1))
+		if (c->slot[h]->id == id)
+			return c->slot[h];
+	return NULL;
+}
+
+/* Keep a copy of p (read with its address). Out of memory only means no copy. */
+static void cache_put(struct identity_cache *c, const struct identity_person *p)
+{
+	if ((c->n + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct identity_person **slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return;
+		struct identity_cache grown = { .min_id = c->min_id, .n = c->n, .cap = cap, .slot = slot };
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->slot[i]) {
+				size_t h = cache_home(&grown, c->slot[i]->id);
+				while (slot[h])
+					h = (h + 1) & (cap - 1);
+				slot[h] = c->slot[i];
+			}
+		free(c->slot);
+		*c = grown;
+	}
+	struct identity_person *copy = malloc(sizeof *copy);
+	if (!copy)
+		return;
+	*copy = *p;
+	size_t h = cache_home(c, p->id);
+	while (c->slot[h])
+		h = (h + 1) & (c->cap - 1);
+	c->slot[h] = copy;
+	c->n++;
+}
+
+/* Person id into *p, through cache c when it may hold it: as store_identity_person. */
+static int person_read(struct store *st, struct identity_cache *c, int64_t id, bool address, struct identity_person *p)
+{
+	if (!c || id < c->min_id)
+		return store_identity_person(st, id, address, p);
+	const struct identity_person *hit = cache_find(c, id);
+	if (!hit) {
+		int rc = store_identity_person(st, id, true, p);
+		if (rc != 0)
+			return rc;
+		cache_put(c, p);
+		hit = p;
+	} else {
+		*p = *hit;
+	}
+	if (!address)
+		p->address[0] = p->locality[0] = 0; /* as a read without the address leaves them */
+	return 0;
+}
+
+static int search(struct store *st, struct identity_cache *c, const struct match_input *in, double min_probability,
+		  identity_keep_fn keep, void *ctx, bool address, struct identity_match *out, int cap, int *n)
 {
 	*n = 0;
 	if (cap > IDENTITY_SEARCH_MAX)
@@ -281,7 +372,7 @@ static int search(struct store *st, const struct match_input *in, double min_pro
 	struct identity_person *p = malloc(sizeof *p);
 	int rc = p ? block(st, in, &s) : -1;
 	for (size_t i = 0; rc == 0 && i < s.n; i++) {
-		int got = store_identity_person(st, s.ids[i], address, p);
+		int got = person_read(st, c, s.ids[i], address, p);
 		if (got == STORE_NOTFOUND)
 			continue;
 		if (got != 0) {
@@ -305,7 +396,7 @@ static int search(struct store *st, const struct match_input *in, double min_pro
 int identity_search(struct store *st, const struct match_input *in, double min_probability, identity_keep_fn keep,
 		    void *ctx, struct identity_match *out, int cap, int *n)
 {
-	return search(st, in, min_probability, keep, ctx, true, out, cap, n);
+	return search(st, NULL, in, min_probability, keep, ctx, true, out, cap, n);
 }
 
 int identity_thresholds(struct store *st, double *link, double *review)
@@ -321,6 +412,12 @@ int identity_person_get(struct store *st, int64_t id, struct identity_person *ou
 
 int identity_resolve(struct store *st, const struct match_input *in, struct identity_result *out)
 {
+	return identity_resolve_cached(st, NULL, in, out);
+}
+
+int identity_resolve_cached(struct store *st, struct identity_cache *c, const struct match_input *in,
+			    struct identity_result *out)
+{
 	memset(out, 0, sizeof *out);
 	out->outcome = IDENTITY_NEW;
 	double link, review;
@@ -331,7 +428,7 @@ int identity_resolve(struct store *st, const struct match_input *in, struct iden
 	/* A candidate's address counts only against a record's address or locality; the caller sees
 	 * the candidates' ids, not their addresses. */
 	bool address = (in->address && in->address[0]) || (in->locality && in->locality[0]);
-	if (!m || search(st, in, RESOLVE_FLOOR, NULL, NULL, address, m, IDENTITY_CANDIDATES_MAX, &n) != 0) {
+	if (!m || search(st, c, in, RESOLVE_FLOOR, NULL, NULL, address, m, IDENTITY_CANDIDATES_MAX, &n) != 0) {
 		free(m);
 		return -1;
 	}

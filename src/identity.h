@@ -45,6 +45,20 @@ struct identity_result {
 int identity_resolve(struct store *st, const struct match_input *in, struct identity_result *out);
 
 /*
+ * An identity_cache keeps the persons with ids from min_id up as one run's searches read them
+ * (an import's new persons: candidates of many of its later rows), so that each is read from the
+ * store once. Only for a run in which those persons do not change (one import's transaction).
+ * identity_cache_new returns NULL when out of memory; identity_cache_free takes NULL.
+ */
+struct identity_cache;
+struct identity_cache *identity_cache_new(int64_t min_id);
+void identity_cache_free(struct identity_cache *c);
+
+/* identity_resolve_cached - identity_resolve, reading candidates through cache c (NULL: none). */
+int identity_resolve_cached(struct store *st, struct identity_cache *c, const struct match_input *in,
+			    struct identity_result *out);
+
+/*
  * identity_queue_review - put an import row in the review queue with its candidates.
  * row_json is the row as a JSON object (column -> value). *id gets the review id. 0 or -1.
  */

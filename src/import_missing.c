@@ -246,6 +246,7 @@ struct import_ctx {
 					    * hub's episodes: one walk instead of a look-up a row) */
 	bool known_all;
 	struct keymap ids;                 /* 'n' NHS number / 'l' LA id -> the person holding it */
+	struct identity_cache *matched;    /* the persons this run creates, as the matcher read them */
 	bool ids_all;                      /* ids holds every identifier of the hub (a large file:
 					    * store_import_identifiers), so a miss needs no look-up */
 	struct keymap persons;             /* name/dob/sex key -> person id, or -(i + 1) for reviews[i] */
@@ -856,7 +857,7 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 		.address = x->rp->address, .nhs_number = x->rp->nhs_number, .other_id = x->rp->la_id,
 	};
 	struct identity_result r;
-	if (identity_resolve(x->st, &in, &r) != 0)
+	if (identity_resolve_cached(x->st, x->matched, &in, &r) != 0)
 		return IMPORT_ERROR;
 	if (r.outcome == IDENTITY_REVIEW) {
 		if (key[0] && keep_review(x, key, &r) != 0)
@@ -1330,10 +1331,13 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	/* As many lines as the hub has persons: read every identifier once (by_identifier finds
 	 * them all in x.ids: one not there is held by nobody). */
 	int64_t persons = 0;
-	if (lines >= 1000 && (store_import_persons(st, &persons) != 0 ||
-			      (lines >= persons && store_import_identifiers(st, know_identifier, &x) != 0)))
+	if (store_import_persons(st, &persons) != 0 ||
+	    (lines >= 1000 && lines >= persons && store_import_identifiers(st, know_identifier, &x) != 0))
 		goto out;
 	x.ids_all = lines >= 1000 && lines >= persons;
+	/* The persons this run creates are candidates of its later rows: the matcher reads each once. */
+	if (!(x.matched = identity_cache_new(persons + 1)))
+		goto out;
 
 	char **fields;
 	int n;
@@ -1431,6 +1435,7 @@ out:
 		free(col_at);
 	reader_free(&rd);
 	hash_end(&hash);
+	identity_cache_free(x.matched);
 	store_import_bulk_free(x.bulk);
 	missing_batch_free(x.batch);
 	keymap_free(&x.refs);
