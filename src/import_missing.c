@@ -780,17 +780,14 @@ static int by_identifier(struct import_ctx *x, char kind, const char *value,
 		return 0;
 	if (x->ids_all)
 		return STORE_NOTFOUND;
-	missing_batch_lock(x->batch);
 	int rc = lookup(x->st, value, id);
-	missing_batch_unlock(x->batch);
 	if (rc == 0 && keymap_put(&x->ids, key, *id) != 0)
 		return -1;
 	return rc;
 }
 
-/* Queue the row for review with the matcher's candidates r, unless a pending review holds its key
- * (the store held: missing_batch_lock). */
-static enum import_status queue_review_held(struct import_ctx *x, const struct identity_result *r)
+/* Queue the row for review with the matcher's candidates r, unless a pending review holds its key. */
+static enum import_status queue_review(struct import_ctx *x, const struct identity_result *r)
 {
 	bool pending = false;
 	if (store_import_review_pending(x->st, "missing", x->ep->police_force, x->ep->police_ref, &pending) != 0)
@@ -803,15 +800,6 @@ static enum import_status queue_review_held(struct import_ctx *x, const struct i
 		      : -1;
 	free(json);
 	return rc == 0 ? IMPORT_OK : IMPORT_ERROR;
-}
-
-/* queue_review_held, holding the store. */
-static enum import_status queue_review(struct import_ctx *x, const struct identity_result *r)
-{
-	missing_batch_lock(x->batch);
-	enum import_status s = queue_review_held(x, r);
-	missing_batch_unlock(x->batch);
-	return s;
 }
 
 /* Keep a copy of the matcher's undecided result r for the later rows of the same person; its
@@ -869,10 +857,7 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 		.address = x->rp->address, .nhs_number = x->rp->nhs_number, .other_id = x->rp->la_id,
 	};
 	struct identity_result r;
-	missing_batch_lock(x->batch);
-	int mrc = identity_resolve_cached(x->st, x->matched, &in, &r);
-	missing_batch_unlock(x->batch);
-	if (mrc != 0)
+	if (identity_resolve_cached(x->st, x->matched, &in, &r) != 0)
 		return IMPORT_ERROR;
 	if (r.outcome == IDENTITY_REVIEW) {
 		if (key[0] && keep_review(x, key, &r) != 0)
@@ -882,10 +867,7 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 	if (r.outcome == IDENTITY_LINKED && r.person_id > 0) {
 		*id = r.person_id;
 	} else {
-		missing_batch_lock(x->batch);
-		int crc = create_person(x, id);
-		missing_batch_unlock(x->batch);
-		if (crc != 0)
+		if (create_person(x, id) != 0)
 			return IMPORT_ERROR;
 		*created = true;
 		/* The new person holds the row's identifiers: later rows find it by them. */
@@ -902,12 +884,8 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
  * MISSING_ERROR. */
 static int find_episode(struct import_ctx *x, int64_t *id)
 {
-	if (!x->known_all) {
-		missing_batch_lock(x->batch);
-		int rc = missing_find_by_ref(x->st, x->ep->police_force, x->ep->police_ref, id);
-		missing_batch_unlock(x->batch);
-		return rc;
-	}
+	if (!x->known_all)
+		return missing_find_by_ref(x->st, x->ep->police_force, x->ep->police_ref, id);
 	if (!x->ep->police_ref[0])
 		return MISSING_NOT_FOUND;
 	char key[sizeof x->ep->police_force + sizeof x->ep->police_ref + 2];
@@ -942,32 +920,20 @@ static enum import_status write_row(struct import_ctx *x)
 {
 	int64_t id;
 	int rc = find_episode(x, &id);
-	enum import_status s;
-	if (rc == MISSING_OK) {
-		missing_batch_lock(x->batch);
-		s = update_episode(x, id);
-		missing_batch_unlock(x->batch);
-		return s;
-	}
+	if (rc == MISSING_OK)
+		return update_episode(x, id);
 	if (rc != MISSING_NOT_FOUND)
 		return IMPORT_ERROR;
 	int64_t person_id;
 	bool created;
-	s = resolve_person(x, &person_id, &created);
+	enum import_status s = resolve_person(x, &person_id, &created);
 	if (s != IMPORT_OK)
 		return s;
 	if (!person_id) {
 		x->res->review++;
 		return IMPORT_OK;
 	}
-	/* Most new episodes are only held in memory: no turn at the store (missing_batch_lock). */
-	x->ep->person_id = person_id;
-	bool pure = missing_create_pure(x->ep);
-	if (!pure)
-		missing_batch_lock(x->batch);
 	s = create_episode(x, person_id);
-	if (!pure)
-		missing_batch_unlock(x->batch);
 	if (s == IMPORT_OK) {
 		if (created)
 			x->res->persons_created++;
@@ -975,13 +941,8 @@ static enum import_status write_row(struct import_ctx *x)
 			x->res->persons_linked++;
 		/* Many rows added compared with the episodes there were: building the indexes once
 		 * costs less than inserting every row into them (store_import_bulk_begin). */
-		if (x->batch && !x->bulk && x->res->added >= x->bulk_at) {
-			missing_batch_lock(x->batch);
-			int brc = store_import_bulk_begin(x->st, &x->bulk);
-			missing_batch_unlock(x->batch);
-			if (brc != 0)
-				return IMPORT_ERROR;
-		}
+		if (x->batch && !x->bulk && x->res->added >= x->bulk_at && store_import_bulk_begin(x->st, &x->bulk) != 0)
+			return IMPORT_ERROR;
 	}
 	return s;
 }
@@ -1354,7 +1315,6 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	/* Read once for every row (inside the import's transaction, so they cannot change under it). */
 	if (missing_batch_new(st, &x.batch) != MISSING_OK)
 		goto out;
-	missing_batch_beside(x.batch, opt ? opt->flush_rows : 0);
 	int64_t episodes = 0;
 	if (store_import_episodes(st, &episodes) != 0)
 		goto out;
@@ -1418,9 +1378,6 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 				writing = false;
 			if (writing) {
 				enum import_status s = write_row(&x);
-				/* A full batch's rows are written on the batch's own thread while rows go on. */
-				if (s == IMPORT_OK && missing_batch_full(x.batch) && missing_batch_hand_over(x.batch) != MISSING_OK)
-					s = IMPORT_ERROR;
 				if (s == IMPORT_ERROR) {
 					reader_give(&rd, c);
 					goto out;

@@ -72,9 +72,6 @@ struct import_options {
 	/* The bulk mode (store_import_bulk_begin) begins once this many rows were added and at least
 	 * half as many as the hub held before; 0: IMPORT_BULK_ROWS. */
 	long bulk_rows;
-	/* New episodes are written (on a thread beside the rows: missing_batch_beside) each time
-	 * this many are held; 0: 100,000. */
-	size_t flush_rows;
 };
 
 /*

@@ -8,7 +8,6 @@
 #include "missing.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,20 +39,6 @@ struct missing_batch {
 	int64_t *seen;                /* open-addressing set of those persons (0 = empty slot) */
 	size_t cap_seen;              /* a power of two, at least twice n_persons */
 	struct store_missing_pending *pending; /* the created episodes not yet written (missing_batch_flush) */
-	size_t pending_max;           /* held episodes past this are written (BATCH_PENDING_MAX) */
-	bool beside;                  /* the caller hands the held rows over (missing_batch_beside) */
-	/* Writing held rows beside the caller (missing_batch_hand_over): a thread of the batch's own
-	 * writes `writing` while the caller fills `pending`. */
-	struct store *st;
-	bool async;                   /* the thread runs */
-	pthread_t thread;
-	pthread_mutex_t mu;           /* guards busy, stop and write_rc */
-	pthread_cond_t cv;
-	bool busy;                    /* writing holds rows the thread has not written yet */
-	bool stop;
-	int write_rc;                 /* the first failed write's store code; 0 none */
-	struct store_missing_pending *writing;
-	pthread_mutex_t store_lock;   /* the store's user: the thread while it writes, else the caller */
 };
 
 /* Held episodes past this are written at once: it bounds the memory a batch holds (about 200
@@ -549,23 +534,12 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 	if (e->batch) {
 		if (!e->batch->first_id)
 			e->batch->first_id = e->id;
-		/* A batch that writes beside its caller is handed over by the caller (missing_batch_full). */
-		if (!e->batch->beside && store_missing_pending_count(e->batch->pending) >= e->batch->pending_max &&
+		if (store_missing_pending_count(e->batch->pending) >= BATCH_PENDING_MAX &&
 		    missing_batch_flush(st, e->batch) != MISSING_OK)
 			return MISSING_ERROR;
 		return batch_defer(e->batch, e->person_id);
 	}
 	return repeat_check(st, by, s, e->person_id, e->id, e->started_at, e->team, NULL);
-}
-
-bool missing_create_pure(const struct missing_episode *e)
-{
-	/* What missing_create reads or writes in the store for a batch's episode: the found_with
-	 * persons (found_with_exist), the audit entry (unless audit_skip), and for a new rhi clock
-	 * the working-day calendar (due_of: an rhi standard counted in working days). */
-	if (!e->batch || !e->audit_skip || e->n_found_with)
-		return false;
-	return !e->batch->rhi_known || strcmp(e->batch->rhi.limit_unit, "working_days") != 0;
 }
 
 int missing_find_by_ref(struct store *st, const char *force, const char *ref, int64_t *id)
@@ -1138,116 +1112,11 @@ int missing_batch_new(struct store *st, struct missing_batch **out)
 		return MISSING_ERROR;
 	}
 	b->rhi_known = rc == 0;
-	b->pending_max = BATCH_PENDING_MAX;
-	b->st = st;
 	if (store_missing_pending_new(st, &b->pending) != 0) {
 		free(b);
 		return MISSING_ERROR;
 	}
 	*out = b;
-	return MISSING_OK;
-}
-
-void missing_batch_beside(struct missing_batch *b, size_t n)
-{
-	b->pending_max = n ? n : BATCH_PENDING_MAX;
-	b->beside = true;
-}
-
-bool missing_batch_full(const struct missing_batch *b)
-{
-	return store_missing_pending_count(b->pending) >= b->pending_max;
-}
-
-void missing_batch_lock(struct missing_batch *b)
-{
-	if (b && b->async)
-		pthread_mutex_lock(&b->store_lock);
-}
-
-void missing_batch_unlock(struct missing_batch *b)
-{
-	if (b && b->async)
-		pthread_mutex_unlock(&b->store_lock);
-}
-
-/* The writing thread: write each hand-over's rows, holding the store. */
-static void *batch_writer(void *arg)
-{
-	struct missing_batch *b = arg;
-	pthread_mutex_lock(&b->mu);
-	for (;;) {
-		while (!b->busy && !b->stop)
-			pthread_cond_wait(&b->cv, &b->mu);
-		if (!b->busy)
-			break;
-		pthread_mutex_unlock(&b->mu);
-		pthread_mutex_lock(&b->store_lock);
-		int rc = store_missing_pending_flush(b->st, b->writing);
-		pthread_mutex_unlock(&b->store_lock);
-		pthread_mutex_lock(&b->mu);
-		if (rc != 0 && !b->write_rc)
-			b->write_rc = rc;
-		b->busy = false;
-		pthread_cond_broadcast(&b->cv);
-	}
-	pthread_mutex_unlock(&b->mu);
-	return NULL;
-}
-
-/* Wait until the thread has written what it was handed: MISSING_OK, or the failed write's code. */
-static int batch_wait(struct missing_batch *b)
-{
-	if (!b->async)
-		return MISSING_OK;
-	pthread_mutex_lock(&b->mu);
-	while (b->busy)
-		pthread_cond_wait(&b->cv, &b->mu);
-	int rc = b->write_rc;
-	pthread_mutex_unlock(&b->mu);
-	return rc == 0 ? MISSING_OK : rc == STORE_CONFLICT ? MISSING_DUPLICATE : MISSING_ERROR;
-}
-
-/* Start the writing thread (and its second buffer). MISSING_OK or MISSING_ERROR. */
-static int batch_async(struct missing_batch *b)
-{
-	if (store_missing_pending_new(b->st, &b->writing) != 0)
-		return MISSING_ERROR;
-	if (pthread_mutex_init(&b->mu, NULL) != 0)
-		goto fail_mu;
-	if (pthread_cond_init(&b->cv, NULL) != 0)
-		goto fail_cv;
-	if (pthread_mutex_init(&b->store_lock, NULL) != 0)
-		goto fail_lock;
-	if (pthread_create(&b->thread, NULL, batch_writer, b) != 0)
-		goto fail_thread;
-	b->async = true;
-	return MISSING_OK;
-fail_thread:
-	pthread_mutex_destroy(&b->store_lock);
-fail_lock:
-	pthread_cond_destroy(&b->cv);
-fail_cv:
-	pthread_mutex_destroy(&b->mu);
-fail_mu:
-	store_missing_pending_free(b->writing);
-	b->writing = NULL;
-	return MISSING_ERROR;
-}
-
-int missing_batch_hand_over(struct missing_batch *b)
-{
-	/* The first hand-over starts the thread: a batch that never fills never has one. */
-	if (!b->async && batch_async(b) != MISSING_OK)
-		return MISSING_ERROR;
-	int ms = batch_wait(b);
-	if (ms != MISSING_OK)
-		return ms;
-	pthread_mutex_lock(&b->mu);
-	store_missing_pending_swap(b->pending, b->writing);
-	b->busy = true;
-	pthread_cond_broadcast(&b->cv);
-	pthread_mutex_unlock(&b->mu);
 	return MISSING_OK;
 }
 
@@ -1297,9 +1166,6 @@ out:
 
 int missing_batch_flush(struct store *st, struct missing_batch *b)
 {
-	int ms = batch_wait(b);
-	if (ms != MISSING_OK)
-		return ms;
 	int rc = store_missing_pending_flush(st, b->pending);
 	return rc == 0 ? MISSING_OK : rc == STORE_CONFLICT ? MISSING_DUPLICATE : MISSING_ERROR;
 }
@@ -1327,17 +1193,6 @@ void missing_batch_free(struct missing_batch *b)
 {
 	if (!b)
 		return;
-	if (b->async) {
-		pthread_mutex_lock(&b->mu);
-		b->stop = true;
-		pthread_cond_broadcast(&b->cv);
-		pthread_mutex_unlock(&b->mu);
-		pthread_join(b->thread, NULL);
-		pthread_cond_destroy(&b->cv);
-		pthread_mutex_destroy(&b->mu);
-		pthread_mutex_destroy(&b->store_lock);
-	}
-	store_missing_pending_free(b->writing);
 	free(b->persons);
 	free(b->seen);
 	store_missing_pending_free(b->pending);

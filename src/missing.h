@@ -358,31 +358,8 @@ int missing_batch_flush(struct store *st, struct missing_batch *b);
  */
 int missing_batch_finish(struct store *st, const struct user *by, struct missing_batch *b);
 
-/* missing_batch_free - free b (NULL is ignored), after its writing thread, if any, is done. */
+/* missing_batch_free - free b (NULL is ignored). */
 void missing_batch_free(struct missing_batch *b);
-
-/*
- * Writing beside the caller. A batch's caller with its own work between creates (an import
- * parsing and resolving rows) may call missing_batch_beside(b, n) once, before its first create:
- * from then on missing_create never writes the held rows itself; the caller hands them over
- * whenever missing_batch_full says n episodes are held (n 0: 100,000; tests use a few).
- * missing_batch_hand_over (MISSING_OK, or the code of an earlier hand-over's failed write:
- * MISSING_DUPLICATE or MISSING_ERROR) waits for the previous hand-over's write, then gives the
- * held rows to a thread of the batch's own (started at the first hand-over) that writes them
- * with the same connection while the caller goes on. From the first hand-over until
- * missing_batch_flush, missing_batch_finish or missing_batch_free, the caller must hold
- * missing_batch_lock around every other use of the store (the thread holds it while it writes;
- * before the first hand-over the lock is a no-op), and must not hold it when it hands over.
- * missing_create of a batch's episode for which missing_create_pure is true touches no store (it
- * only holds the rows), so needs no lock. missing_batch_flush waits for the thread and writes
- * the rest; the ids, rows and outcomes are the same as without the thread.
- */
-void missing_batch_beside(struct missing_batch *b, size_t n);
-bool missing_batch_full(const struct missing_batch *b);
-int missing_batch_hand_over(struct missing_batch *b);
-void missing_batch_lock(struct missing_batch *b);
-void missing_batch_unlock(struct missing_batch *b);
-bool missing_create_pure(const struct missing_episode *e);
 
 /*
  * missing_find_by_ref - the id of the episode with (police_force, police_ref) into *id.

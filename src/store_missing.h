@@ -67,10 +67,6 @@ size_t store_missing_pending_count(const struct store_missing_pending *p);
  */
 int store_missing_pending_flush(struct store *st, struct store_missing_pending *p);
 
-/* store_missing_pending_swap - exchange what p and q hold, p keeping its next id: with q empty,
- * p's rows move to q (to be written while p fills again). */
-void store_missing_pending_swap(struct store_missing_pending *p, struct store_missing_pending *q);
-
 /* store_missing_pending_free - free p (NULL is ignored); what it holds is dropped. */
 void store_missing_pending_free(struct store_missing_pending *p);
 

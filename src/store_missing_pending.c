@@ -351,14 +351,6 @@ int store_missing_pending_flush(struct store *st, struct store_missing_pending *
 	return rc;
 }
 
-void store_missing_pending_swap(struct store_missing_pending *p, struct store_missing_pending *q)
-{
-	struct store_missing_pending t = *p;
-	*p = *q;
-	*q = t;
-	p->next_id = t.next_id; /* the ids run on in p */
-}
-
 void store_missing_pending_free(struct store_missing_pending *p)
 {
 	if (!p)
