@@ -268,7 +268,6 @@ static void rank_insert(struct identity_match *out, int cap, int *n, double pr, 
 		(*n)++;
 }
 
-/* identity_search, reading the candidates' addresses only when `address` (see store_identity_person). */
 /* ---- the cache of one run's persons ---- */
 
 struct identity_cache {
@@ -360,6 +359,8 @@ static int person_read(struct store *st, struct identity_cache *c, int64_t id, b
 	return 0;
 }
 
+/* identity_search, reading the candidates' addresses only when `address` (see store_identity_person),
+ * through cache c (NULL: none). */
 static int search(struct store *st, struct identity_cache *c, const struct match_input *in, double min_probability,
 		  identity_keep_fn keep, void *ctx, bool address, struct identity_match *out, int cap, int *n)
 {
