@@ -487,9 +487,12 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 	if (id)
 		*id = e->id;
 	if (e->grade[0]) {
-		struct missing_grading *g = calloc(1, sizeof *g);
+		/* ~4 KiB, mostly the note: set member by member, not cleared whole (a row of an import). */
+		struct missing_grading *g = malloc(sizeof *g);
 		if (!g)
 			return MISSING_ERROR;
+		g->id = 0;
+		g->note[0] = 0;
 		snprintf(g->grade, sizeof g->grade, "%s", e->grade);
 		g->graded_at = e->graded_at ? e->graded_at : e->reported_at;
 		snprintf(g->graded_by, sizeof g->graded_by, "%s", e->graded_by);
