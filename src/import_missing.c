@@ -1358,8 +1358,10 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 			goto out;
 	}
 	read_header(&x, fields, n, col_at);
-	if (reader_start(&rd, &x, r, col_at, n) != 0)
+	if (reader_start(&rd, &x, r, col_at, n) != 0) {
+		file_error(errs, 0, "the import could not start reading the file (out of memory or threads)");
 		goto out;
+	}
 	bool writing = !errs->total;
 	for (int k = 0;; k = (k + 1) % READ_CHUNKS) {
 		struct read_chunk *c = reader_take(&rd, k);
@@ -1392,8 +1394,10 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 		reader_give(&rd, c);
 		if (end > 0)
 			break;
-		if (end < 0 && !rd.error[0])
-			goto out; /* no memory */
+		if (end < 0 && !rd.error[0]) {
+			file_error(errs, 0, "out of memory while reading the file");
+			goto out;
+		}
 		if (end < 0) {
 			file_error(errs, rd.error_line, rd.error);
 			status = IMPORT_BAD_FILE;
