@@ -268,6 +268,11 @@ static void rank_insert(struct identity_match *out, int cap, int *n, double pr, 
 		(*n)++;
 }
 
+int identity_optimize(struct store *st)
+{
+	return store_identity_names_optimize(st);
+}
+
 /* ---- the cache of one run's persons ---- */
 
 struct identity_cache {

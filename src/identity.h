@@ -44,6 +44,10 @@ struct identity_result {
  */
 int identity_resolve(struct store *st, const struct match_input *in, struct identity_result *out);
 
+/* identity_optimize - ready the store for many searches (a large import): merges the name
+ * index's segments (store_identity_names_optimize). 0 or -1. */
+int identity_optimize(struct store *st);
+
 /*
  * An identity_cache keeps the persons with ids from min_id up as one run's searches read them
  * (an import's new persons: candidates of many of its later rows), so that each is read from the

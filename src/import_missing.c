@@ -1335,6 +1335,9 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 	    (lines >= 1000 && lines >= persons && store_import_identifiers(st, know_identifier, &x) != 0))
 		goto out;
 	x.ids_all = lines >= 1000 && lines >= persons;
+	/* So many rows will search for persons: merge the name index first (identity_optimize). */
+	if (x.ids_all && identity_optimize(st) != 0)
+		goto out;
 	/* The persons this run creates are candidates of its later rows: the matcher reads each once. */
 	if (!(x.matched = identity_cache_new(persons + 1)))
 		goto out;

@@ -115,6 +115,14 @@ static bool fts_add(char *out, size_t cap, const char *op, const char *word)
 	return n > 0 && (size_t)n < cap - len;
 }
 
+int store_identity_names_optimize(struct store *st)
+{
+	return sqlite3_exec(store_db(st), "INSERT INTO person_names(person_names) VALUES ('optimize')", NULL, NULL,
+			    NULL) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
 int store_identity_by_family_year(struct store *st, const char *family, const char *year, int limit,
 				  store_identity_id_fn fn, void *ctx)
 {

@@ -40,6 +40,15 @@ typedef int (*store_identity_id_fn)(void *ctx, int64_t person_id);
  *    the first step and `limit` per word after it. The second step's holders may include merged
  *    persons (the matcher reads every candidate and skips merged ones).
  */
+/*
+ * store_identity_names_optimize - merge the name index's segments into one (FTS5 'optimize'). A
+ * hub's index grows a segment at a time, one person after another, and each word of a search is
+ * looked up in every segment: after the merge a search of several words costs a third to a half
+ * (docs/benchmarks.md). Rewrites the index (~15 MB for 300,000 persons, a fraction of a second):
+ * for the start of a run of many searches (a large import). 0 or -1.
+ */
+int store_identity_names_optimize(struct store *st);
+
 int store_identity_by_nhs(struct store *st, const char *nhs, int limit, store_identity_id_fn fn, void *ctx);
 int store_identity_by_dob(struct store *st, const char *dob, int limit, store_identity_id_fn fn, void *ctx);
 int store_identity_by_family_year(struct store *st, const char *family, const char *year, int limit,

@@ -519,11 +519,41 @@ static void test_resolve_cached(void **state)
 	free(r);
 }
 
+/* identity_optimize merges the name index into one segment and finds what it found before. */
+static void test_optimize(void **state)
+{
+	struct fixture *f = *state;
+	/* A person a transaction, as a hub grows: a segment each. */
+	static const char *const given[] = { "Kaylee", "Kayla", "Kay", "Kaye", "Kai" };
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(store_begin(f->st, true), 0);
+		add_person(f, given[i], "Smyth", "2010-07-03", "SK4 2QT", NULL, NULL, false);
+		assert_int_equal(store_commit(f->st), 0);
+	}
+	assert_true(sql_int(f, "SELECT count(DISTINCT segid) FROM person_names_idx") > 1);
+	struct match_input in = { .given_name = "Kayleigh", .family_name = "Smyth", .dob = "2010-07-03" };
+	struct identity_result *r = calloc(2, sizeof *r);
+	assert_non_null(r);
+	char before[512], after[512];
+	assert_int_equal(identity_resolve(f->st, &in, &r[0]), 0);
+	result_text(&r[0], before, sizeof before);
+	assert_true(r[0].n >= 5);
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(identity_optimize(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(sql_int(f, "SELECT count(DISTINCT segid) FROM person_names_idx"), 1);
+	assert_int_equal(identity_resolve(f->st, &in, &r[1]), 0);
+	result_text(&r[1], after, sizeof after);
+	assert_string_equal(after, before);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_each_rule_finds_and_merged_never, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_cached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_optimize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_union_swapped_and_keep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_address, setup, teardown),
