@@ -168,6 +168,16 @@ void store_col(sqlite3_stmt *s, int i, char *out, size_t cap)
 	snprintf(out, cap, "%s", v ? (const char *)v : "");
 }
 
+int store_number(sqlite3_stmt *s, int64_t *out)
+{
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int store_done(struct store *st, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
@@ -864,13 +874,7 @@ int store_session_touch(struct store *st, const unsigned char token_hash[32], in
 
 int store_audit_journal_get(struct store *st, int64_t *replayed)
 {
-	sqlite3_stmt *s = stmt(st, S_AUDIT_JOURNAL_GET);
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s);
-	*replayed = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return store_number(stmt(st, S_AUDIT_JOURNAL_GET), replayed);
 }
 
 int store_audit_journal_set(struct store *st, int64_t replayed)

@@ -83,14 +83,7 @@ static int finish_rows(sqlite3_stmt *s, int rc, void **arr, size_t *n)
 
 int store_config_version(struct store *st, int64_t *version)
 {
-	sqlite3_stmt *s = store_prepare(st, SQL_VERSION);
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return store_number(store_prepare(st, SQL_VERSION), version);
 }
 
 int store_config_version_bump(struct store *st, int64_t expected, int64_t *version)

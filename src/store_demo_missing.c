@@ -74,13 +74,7 @@ int store_dm_persons(struct store *st, int (*fn)(void *ctx, const struct store_d
 
 int store_dm_max_episode_id(struct store *st, int64_t *out)
 {
-	sqlite3_stmt *s = store_prepare(st, SQL_MAX_EPISODE);
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return store_number(store_prepare(st, SQL_MAX_EPISODE), out);
 }
 
 int store_dm_episode_insert(struct store *st, const struct store_dm_episode *e, int64_t *id)

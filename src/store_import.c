@@ -179,27 +179,14 @@ int store_import_foreign_keys(struct store *st, bool on)
 		       : -1;
 }
 
-/* The one number `sql` reads, into *n. 0 or -1. */
-static int one_number(struct store *st, const char *sql, int64_t *n)
-{
-	sqlite3_stmt *s = store_prepare(st, sql);
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
 int store_import_episodes(struct store *st, int64_t *n)
 {
-	return one_number(st, SQL_EPISODES, n);
+	return store_number(store_prepare(st, SQL_EPISODES), n);
 }
 
 int store_import_persons(struct store *st, int64_t *n)
 {
-	return one_number(st, SQL_PERSONS, n);
+	return store_number(store_prepare(st, SQL_PERSONS), n);
 }
 
 int store_import_identifiers(struct store *st, int (*fn)(void *ctx, char kind, const char *value, int64_t id),

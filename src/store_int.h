@@ -29,6 +29,10 @@ void store_text(sqlite3_stmt *s, int i, const char *v);
 /* store_col - copy column i's text into out (cap bytes, "" for NULL). */
 void store_col(sqlite3_stmt *s, int i, char *out, size_t cap);
 
+/* store_number - step s (NULL: -1), a statement of one row, for its first column as a number
+ * into *out (0 when no row), and reset it. 0 with a row, -1 otherwise. */
+int store_number(sqlite3_stmt *s, int64_t *out);
+
 /* store_done - step a statement that returns no rows: 0, STORE_CONFLICT on a constraint, -1. */
 int store_done(struct store *st, sqlite3_stmt *s);
 

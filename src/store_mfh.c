@@ -468,13 +468,7 @@ int store_mfh_episode(struct store *st, int64_t id, mfh_episode_fn fn, void *ctx
 
 int store_mfh_generation(struct store *st, int64_t *gen)
 {
-	sqlite3_stmt *s = store_prepare(st, SQL_GENERATION);
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s);
-	*gen = rc == SQLITE_ROW ? num(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return store_number(store_prepare(st, SQL_GENERATION), gen);
 }
 
 int store_mfh_named(struct store *st, int64_t user_id, int64_t **ids, size_t *n)
