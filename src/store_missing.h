@@ -53,8 +53,7 @@ int store_missing_pending_grading(struct store_missing_pending *p, int64_t id, c
  * not set). 0 or -1. */
 int store_missing_pending_notification(struct store_missing_pending *p, const struct missing_notification *n);
 
-/* store_missing_pending_clock - hold clock *c: as store_clock_insert, but with its stopped_at (0:
- * NULL) and status ("": running). 0 or -1. */
+/* store_missing_pending_clock - hold running clock *c (as store_clock_insert). 0 or -1. */
 int store_missing_pending_clock(struct store_missing_pending *p, const struct clock *c);
 
 /* store_missing_pending_count - the episodes held, not yet written. */

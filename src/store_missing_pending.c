@@ -39,7 +39,7 @@ static const char SQL_GRADINGS[] =
 	" SELECT c0, c1, c2, c3, c4, c5, c6 FROM store_rows(?1)";
 static const char SQL_CLOCKS[] =
 	"INSERT INTO clocks(standard, subject_type, subject_id, case_id, person_id, team, worker_id, started_at, due_at,"
-	" stopped_at, status) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM store_rows(?1)";
+	" status) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, 'running' FROM store_rows(?1)";
 static const char SQL_NOTIFICATIONS[] =
 	"INSERT INTO missing_notifications(episode_id, to_authority, reason, rhi_by, created_at, version)"
 	" SELECT c0, c1, c2, c3, c4, 1 FROM store_rows(?1)";
@@ -59,8 +59,8 @@ struct held_grading {
 };
 
 struct held_clock {
-	int64_t subject_id, case_id, person_id, worker_id, started_at, due_at, stopped_at; /* 0 ids, 0 stop: NULL */
-	size_t standard, subject_type, team, status;
+	int64_t subject_id, case_id, person_id, worker_id, started_at, due_at; /* 0 ids read NULL */
+	size_t standard, subject_type, team;
 };
 
 struct held_notification {
@@ -228,10 +228,8 @@ int store_missing_pending_clock(struct store_missing_pending *p, const struct cl
 	h->worker_id = c->worker_id;
 	h->started_at = c->started_at;
 	h->due_at = c->due_at;
-	h->stopped_at = c->stopped_at;
 	if ((h->standard = hold_text(p, c->standard)) == (size_t)-1 ||
-	    (h->subject_type = hold_text(p, c->subject_type)) == (size_t)-1 || (h->team = hold_text(p, c->team)) == (size_t)-1 ||
-	    (h->status = hold_text(p, c->status[0] ? c->status : "running")) == (size_t)-1)
+	    (h->subject_type = hold_text(p, c->subject_type)) == (size_t)-1 || (h->team = hold_text(p, c->team)) == (size_t)-1)
 		return -1;
 	p->n_ck++;
 	return 0;
@@ -303,8 +301,6 @@ static void clock_column(void *ctx, size_t i, int col, sqlite3_context *out)
 	case 6: result_int(out, h->worker_id, true); break;
 	case 7: result_int(out, h->started_at, false); break;
 	case 8: result_int(out, h->due_at, false); break;
-	case 9: result_int(out, h->stopped_at, true); break;
-	case 10: result_text(out, p, h->status, false); break;
 	default: break;
 	}
 }
