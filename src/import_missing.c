@@ -1308,7 +1308,7 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 		goto out;
 
 	/* The file's hash is set when the run finishes (hashed meanwhile on a thread of its own). */
-	if (store_import_insert(st, "missing", opt && opt->filename ? opt->filename : "", "", by->id, x.now,
+	if (store_import_insert(st, "missing", opt && opt->filename ? opt->filename : "", by->id, x.now,
 				&x.import_id) != 0)
 		goto out;
 	res->import_id = x.import_id;

@@ -14,10 +14,10 @@
 
 static const char SQL_INSERT[] =
 	"INSERT INTO imports(kind, filename, sha256, rows_total, rows_added, rows_updated, rows_unchanged,"
-	" rows_review, created_at, created_by) VALUES (?1, ?2, ?3, 0, 0, 0, 0, 0, ?4, ?5)";
+	" rows_review, created_at, created_by) VALUES (?1, ?2, '', 0, 0, 0, 0, 0, ?3, ?4)";
 static const char SQL_FINISH[] =
 	"UPDATE imports SET rows_total = ?2, rows_added = ?3, rows_updated = ?4, rows_unchanged = ?5,"
-	" rows_review = ?6, sha256 = coalesce(?7, sha256) WHERE id = ?1";
+	" rows_review = ?6, sha256 = ?7 WHERE id = ?1";
 /* Partial indexes persons_nhs and persons_la_id serve these; unmerged holders come first. */
 static const char SQL_BY_NHS[] =
 	"SELECT id, coalesce(merged_into, 0) FROM persons WHERE nhs_number = ?1 AND nhs_number IS NOT NULL"
@@ -55,17 +55,16 @@ struct store_import_bulk {
 	char *sql[BULK_N];   /* the CREATE text of each object dropped; NULL when it was not there */
 };
 
-int store_import_insert(struct store *st, const char *kind, const char *filename, const char *sha256, int64_t by,
-			int64_t now, int64_t *id)
+int store_import_insert(struct store *st, const char *kind, const char *filename, int64_t by, int64_t now,
+			int64_t *id)
 {
 	sqlite3_stmt *s = store_prepare(st, SQL_INSERT);
 	if (!s)
 		return -1;
 	store_text(s, 1, kind);
 	store_text(s, 2, filename ? filename : "");
-	store_text(s, 3, sha256);
-	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, by);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, by);
 	int rc = store_done(st, s);
 	if (rc != 0)
 		return -1;
@@ -84,8 +83,7 @@ int store_import_finish(struct store *st, int64_t id, const struct store_import_
 	sqlite3_bind_int64(s, 4, c->updated);
 	sqlite3_bind_int64(s, 5, c->unchanged);
 	sqlite3_bind_int64(s, 6, c->review);
-	if (c->sha256)
-		store_text(s, 7, c->sha256);
+	store_text(s, 7, c->sha256 ? c->sha256 : "");
 	if (store_done(st, s) != 0)
 		return -1;
 	return sqlite3_changes(store_db(st)) == 1 ? 0 : STORE_NOTFOUND;

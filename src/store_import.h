@@ -21,19 +21,18 @@ struct store_import_counts {
 	long updated;    /* existing episodes changed */
 	long unchanged;  /* existing episodes the row did not change */
 	long review;     /* rows held in the review queue */
-	const char *sha256; /* the file's hex SHA-256, when known only at the end; NULL keeps it */
+	const char *sha256; /* the file's hex SHA-256 (hashed while the rows were read) */
 };
 
 /*
  * store_import_insert - insert an imports row of `kind` ("missing") for file `filename` ("" when
- * not known) with hex SHA-256 `sha256`, all counts 0, made by user `by` at `now`; *id gets its id.
- * 0 or -1.
+ * not known), all counts 0 and no hash yet (store_import_finish sets them), made by user `by` at
+ * `now`; *id gets its id. 0 or -1.
  */
-int store_import_insert(struct store *st, const char *kind, const char *filename, const char *sha256, int64_t by,
-			int64_t now, int64_t *id);
+int store_import_insert(struct store *st, const char *kind, const char *filename, int64_t by, int64_t now,
+			int64_t *id);
 
-/* store_import_finish - set the counts of import `id` (and its sha256 when c->sha256 is set).
- * 0, STORE_NOTFOUND, -1. */
+/* store_import_finish - set the counts and hash of import `id`. 0, STORE_NOTFOUND, -1. */
 int store_import_finish(struct store *st, int64_t id, const struct store_import_counts *c);
 
 /*
