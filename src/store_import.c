@@ -46,7 +46,7 @@ static const char SQL_GENERATION_BUMP[] = "UPDATE mfh_generation SET n = n + 1 W
 
 /* What the bulk mode drops (store_import.h says why each may go). */
 static const char *const BULK_OBJECTS[] = {
-	"missing_person", "missing_ended", "missing_mfh", "mfh_gen_episode_insert",
+	"missing_person", "missing_mfh", "mfh_gen_episode_insert",
 };
 #define BULK_N (sizeof BULK_OBJECTS / sizeof BULK_OBJECTS[0])
 #define BULK_TRIGGER "mfh_gen_episode_insert"

@@ -72,7 +72,7 @@ int store_import_keys(struct store *st, int (*fn)(void *ctx, const char *force, 
 
 /*
  * The bulk mode of a large import (store_import_bulk_begin). What it drops, and why each may go:
- * the indexes of missing_episodes that only the hub's reads use (missing_ended, missing_mfh) or
+ * the index of missing_episodes that only the hub's reads use (missing_mfh) or
  * that the import reads only after its rows (missing_person: missing_batch_finish), and the
  * trigger mfh_gen_episode_insert (the dashboard's data generation, bumped once instead). Rows
  * inserted into a b-tree at random places cost several times what building the index once in
