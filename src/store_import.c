@@ -35,9 +35,14 @@ static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM pers
 static const char SQL_EPISODES[] = "SELECT count(*) FROM missing_episodes";
 static const char SQL_PERSONS[] = "SELECT coalesce(max(id), 0) FROM persons";
 /* Every holder of an identifier, in the order SQL_BY_NHS and SQL_BY_LA_ID prefer them. */
+/* The identifiers' holders, unmerged ones first (a walk in rowid order, no sort), then merged
+ * ones (few: by their own index). */
 static const char SQL_IDENTIFIERS[] =
-	"SELECT id, coalesce(merged_into, 0), nhs_number, la_id FROM persons"
-	" WHERE nhs_number IS NOT NULL OR la_id IS NOT NULL ORDER BY merged_into IS NOT NULL, id";
+	"SELECT id, 0, nhs_number, la_id FROM persons"
+	" WHERE merged_into IS NULL AND (nhs_number IS NOT NULL OR la_id IS NOT NULL) ORDER BY id";
+static const char SQL_IDENTIFIERS_MERGED[] =
+	"SELECT id, merged_into, nhs_number, la_id FROM persons INDEXED BY persons_merged_into"
+	" WHERE merged_into IS NOT NULL AND (nhs_number IS NOT NULL OR la_id IS NOT NULL) ORDER BY id";
 static const char SQL_KEYS[] =
 	"SELECT police_force, police_ref, id FROM missing_episodes INDEXED BY missing_police_ref WHERE police_ref IS NOT NULL";
 static const char SQL_SCHEMA_OBJECT[] =
@@ -187,12 +192,13 @@ int store_import_persons(struct store *st, int64_t *n)
 	return store_number(store_prepare(st, SQL_PERSONS), n);
 }
 
-int store_import_identifiers(struct store *st, int (*fn)(void *ctx, char kind, const char *value, int64_t id),
-			     void *ctx)
+/* One of store_import_identifiers' walks. */
+static int identifiers(struct store *st, const char *sql, int (*fn)(void *ctx, char kind, const char *value, int64_t id),
+		       void *ctx)
 {
 	/* Not a cached statement: following a merge prepares another while this one steps. */
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(st), SQL_IDENTIFIERS, -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	int rc = SQLITE_DONE, ret = 0;
 	while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -210,6 +216,13 @@ int store_import_identifiers(struct store *st, int (*fn)(void *ctx, char kind, c
 	}
 	sqlite3_finalize(s);
 	return ret ? ret : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_import_identifiers(struct store *st, int (*fn)(void *ctx, char kind, const char *value, int64_t id),
+			     void *ctx)
+{
+	int ret = identifiers(st, SQL_IDENTIFIERS, fn, ctx);
+	return ret ? ret : identifiers(st, SQL_IDENTIFIERS_MERGED, fn, ctx);
 }
 
 int store_import_keys(struct store *st, int (*fn)(void *ctx, const char *force, const char *ref, int64_t id),

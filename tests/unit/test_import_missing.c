@@ -413,6 +413,75 @@ static void test_read_ahead(void **state)
 	store_set_now(0);
 }
 
+/* A new person named given, held by the fixture's store; its id. */
+static int64_t new_person(struct fixture *f, const char *given)
+{
+	struct person *p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	snprintf(p->given_name, sizeof p->given_name, "%s", given);
+	snprintf(p->family_name, sizeof p->family_name, "Holder");
+	snprintf(p->dob, sizeof p->dob, "2009-01-01");
+	snprintf(p->sex, sizeof p->sex, "male");
+	char err[64];
+	assert_int_equal(store_begin(f->st, true), 0);
+	assert_int_equal(person_create(f->st, &f->manager, p, err, sizeof err), PERSON_OK);
+	assert_int_equal(store_commit(f->st), 0);
+	int64_t id = p->id;
+	free(p);
+	return id;
+}
+
+/*
+ * The identifiers a large file reads up front lead where a look-up per row leads: an LA id held
+ * only by a merged person goes to the person it was merged into, and one held by a merged person
+ * and by a later unmerged one goes to the unmerged one. 1,000 rows (read up front) and then 2
+ * rows (a look-up each) give the same persons.
+ */
+static void test_preload_merged(void **state)
+{
+	struct fixture *f = *state;
+	store_set_now(NOW);
+	int64_t gone = new_person(f, "Gone"), twin = new_person(f, "Twin"), kept = new_person(f, "Kept");
+	char sql[256], got[64];
+	snprintf(sql, sizeof sql,
+		 "UPDATE persons SET la_id = CASE id WHEN %lld THEN 'LA-88' ELSE 'LA-90' END,"
+		 " merged_into = CASE id WHEN %lld THEN NULL ELSE %lld END WHERE id IN (%lld, %lld, %lld)",
+		 (long long)gone, (long long)kept, (long long)f->child->id, (long long)gone, (long long)twin,
+		 (long long)kept);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	static const char header[] = "police_force,police_ref,given_name,family_name,dob,sex,missing_from,category,"
+				     "started_at,reported_at,la_id\n";
+	for (int rows = 1000; rows >= 2; rows -= 998) {
+		size_t cap = (size_t)rows * 120 + sizeof header;
+		char *text = malloc(cap);
+		assert_non_null(text);
+		size_t len = (size_t)snprintf(text, cap, "%s", header);
+		for (int i = 0; i < rows; i++)
+			len += (size_t)snprintf(text + len, cap - len,
+						"Northby Police,P%d-%d,Ann,Able,2010-04-01,F,home,M,2026-11-01 10:00,"
+						"2026-11-01 11:00,%s\n", rows, i, i < rows / 2 ? "LA-88" : "LA-90");
+		struct import_result res;
+		struct import_errors errs = { 0 };
+		assert_int_equal(run(f, text, &res, &errs), IMPORT_OK);
+		assert_int_equal(res.added, rows);
+		assert_int_equal(res.persons_created, 0);
+		snprintf(sql, sizeof sql,
+			 "SELECT (SELECT count(*) FROM missing_episodes WHERE police_ref LIKE 'P%d-%%' AND person_id = %lld)"
+			 " || ' ' || (SELECT count(*) FROM missing_episodes WHERE police_ref LIKE 'P%d-%%' AND person_id = %lld)",
+			 rows, (long long)f->child->id, rows, (long long)kept);
+		query_text(f, sql, got, sizeof got);
+		char want[32];
+		snprintf(want, sizeof want, "%d %d", rows / 2, rows / 2);
+		assert_string_equal(got, want);
+		import_errors_free(&errs);
+		free(text);
+	}
+	store_set_now(0);
+}
+
 /* The rhi clock of episode ref: "status due_at stopped_at" ("-" for none), or "" when it has none. */
 static void rhi_clock(struct fixture *f, const char *ref, char *out, size_t cap)
 {
@@ -512,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_clocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_ahead, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preload_merged, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
