@@ -45,6 +45,11 @@ struct missing_batch {
  * bytes an episode with its grading and clock) and each flush is one statement a table. */
 #define BATCH_PENDING_MAX 100000
 
+/* missing_batch_finish walks every episode once, rather than querying each person's, when the
+ * batch's persons are at least 1/BATCH_WALK_RATIO of the hub's episodes (batch_repeat_walk): a
+ * query costs about what walking 64 entries of the index does. */
+#define BATCH_WALK_RATIO 64
+
 /* ---- pure rules ---- */
 
 int missing_grade_rank(const char *grade)
@@ -1124,24 +1129,14 @@ int missing_batch_new(struct store *st, struct missing_batch **out)
 }
 
 /*
- * The deferred repeat check of one person: the batch's episodes in id order, each with the starts
- * of the episodes that existed once it was created (ids up to its own) near its start, as
- * repeat_check would have seen them; the first that crosses flags the person (unless flagged).
+ * The deferred repeat check of one person, e[0..n) their episodes by id: the batch's episodes in
+ * id order, each with the starts of the episodes that existed once it was created (ids up to its
+ * own) near its start, as repeat_check would have seen them. The id of the first that crosses,
+ * or 0. starts has room for n.
  */
-static int batch_repeat(struct store *st, const struct user *by, const struct missing_batch *b, int64_t person_id,
-			int64_t now, int64_t due)
+static int64_t batch_crossing(const struct missing_batch *b, const struct store_missing_start *e, int n,
+			      int64_t *starts)
 {
-	struct store_missing_start *e = NULL;
-	int n = 0, ms = MISSING_ERROR;
-	int64_t *starts = NULL;
-	if (store_missing_person_starts(st, person_id, &e, &n) != 0)
-		goto out;
-	ms = MISSING_OK;
-	starts = malloc((size_t)(n ? n : 1) * sizeof *starts);
-	if (!starts) {
-		ms = MISSING_ERROR;
-		goto out;
-	}
 	int64_t span = (int64_t)b->settings.repeat_days * DAY_SECONDS;
 	for (int k = 0; k < n; k++) {
 		if (e[k].id < b->first_id)
@@ -1150,20 +1145,106 @@ static int batch_repeat(struct store *st, const struct user *by, const struct mi
 		for (int j = 0; j <= k; j++) /* e is in id order: these existed when e[k] was created */
 			if (e[j].started_at >= e[k].started_at - span + 1 && e[j].started_at <= e[k].started_at + span - 1)
 				starts[m++] = e[j].started_at;
-		if (!missing_repeat_crossed(starts, m, e[k].started_at, b->settings.repeat_days, b->settings.repeat_count))
-			continue;
-		char team[MISSING_TEXT_CHARS * 4 + 1];
-		if (store_missing_team(st, e[k].id, team, sizeof team) != 0) {
-			ms = MISSING_ERROR;
-			goto out;
-		}
-		/* The first crossing decides: after it the person is flagged, as each later row would find. */
-		ms = repeat_flag(st, by, &b->settings, person_id, e[k].id, team, now, due, NULL);
-		break;
+		if (missing_repeat_crossed(starts, m, e[k].started_at, b->settings.repeat_days, b->settings.repeat_count))
+			return e[k].id;
 	}
+	return 0;
+}
+
+/* Flag person_id for the batch's episode `id`, the first that crossed (unless flagged already):
+ * the meeting clock takes that episode's team. */
+static int batch_flag(struct store *st, const struct user *by, const struct missing_batch *b, int64_t person_id,
+		      int64_t id, int64_t now, int64_t due)
+{
+	char team[MISSING_TEXT_CHARS * 4 + 1];
+	if (store_missing_team(st, id, team, sizeof team) != 0)
+		return MISSING_ERROR;
+	return repeat_flag(st, by, &b->settings, person_id, id, team, now, due, NULL);
+}
+
+/* The deferred repeat check of one person, their episodes read by person_id. */
+static int batch_repeat(struct store *st, const struct user *by, const struct missing_batch *b, int64_t person_id,
+			int64_t now, int64_t due)
+{
+	struct store_missing_start *e = NULL;
+	int n = 0, ms = MISSING_ERROR;
+	int64_t *starts = NULL;
+	if (store_missing_person_starts(st, person_id, &e, &n) != 0)
+		goto out;
+	starts = malloc((size_t)(n ? n : 1) * sizeof *starts);
+	if (!starts)
+		goto out;
+	int64_t id = batch_crossing(b, e, n, starts);
+	ms = id ? batch_flag(st, by, b, person_id, id, now, due) : MISSING_OK;
 out:
 	free(starts);
 	free(e);
+	return ms;
+}
+
+/* Whether the batch created an episode of person_id (batch_defer's set). */
+static bool batch_has(const struct missing_batch *b, int64_t person_id)
+{
+	if (!b->cap_seen)
+		return false;
+	size_t h = (size_t)((uint64_t)person_id * 0x9E3779B97F4A7C15u) & (b->cap_seen - 1);
+	for (; b->seen[h]; h = (h + 1) & (b->cap_seen - 1))
+		if (b->seen[h] == person_id)
+			return true;
+	return false;
+}
+
+/* The walk's crossings: (person, episode) pairs, flagged once the walk is over (it only reads). */
+struct batch_walk {
+	const struct missing_batch *b;
+	int64_t *starts;       /* batch_crossing's room */
+	size_t cap_starts;
+	int64_t (*hits)[2];
+	size_t n_hits, cap_hits;
+};
+
+/* store_missing_starts_all's callback: one person's episodes. */
+static int batch_walk_person(void *ctx, int64_t person_id, const struct store_missing_start *e, int n)
+{
+	struct batch_walk *w = ctx;
+	if (!batch_has(w->b, person_id))
+		return 0;
+	if ((size_t)n > w->cap_starts) {
+		int64_t *a = realloc(w->starts, (size_t)n * sizeof *a);
+		if (!a)
+			return -1;
+		w->starts = a;
+		w->cap_starts = (size_t)n;
+	}
+	int64_t id = batch_crossing(w->b, e, n, w->starts);
+	if (!id)
+		return 0;
+	if (w->n_hits == w->cap_hits) {
+		size_t cap = w->cap_hits ? w->cap_hits * 2 : 1024;
+		int64_t(*a)[2] = realloc(w->hits, cap * sizeof *a);
+		if (!a)
+			return -1;
+		w->hits = a;
+		w->cap_hits = cap;
+	}
+	w->hits[w->n_hits][0] = person_id;
+	w->hits[w->n_hits][1] = id;
+	w->n_hits++;
+	return 0;
+}
+
+/* The deferred repeat checks of every person of the batch from one walk of missing_person, for a
+ * batch whose persons hold a large share of the hub's episodes: a query per person would read
+ * most of them one person at a time. */
+static int batch_repeat_walk(struct store *st, const struct user *by, const struct missing_batch *b, int64_t now,
+			     int64_t due)
+{
+	struct batch_walk w = { .b = b };
+	int ms = store_missing_starts_all(st, batch_walk_person, &w) == 0 ? MISSING_OK : MISSING_ERROR;
+	for (size_t i = 0; ms == MISSING_OK && i < w.n_hits; i++)
+		ms = batch_flag(st, by, b, w.hits[i][0], w.hits[i][1], now, due);
+	free(w.starts);
+	free(w.hits);
 	return ms;
 }
 
@@ -1184,6 +1265,13 @@ int missing_batch_finish(struct store *st, const struct user *by, struct missing
 	int rc = clock_due(st, STANDARD_REPEAT, now, &due);
 	if (rc != 0 && rc != STORE_NOTFOUND)
 		return MISSING_ERROR;
+	if (!b->n_persons)
+		return MISSING_OK;
+	int64_t episodes = 0;
+	if (store_missing_max_id(st, &episodes) != 0)
+		return MISSING_ERROR;
+	if ((int64_t)b->n_persons * BATCH_WALK_RATIO >= episodes)
+		return batch_repeat_walk(st, by, b, now, rc == 0 ? due : 0);
 	for (size_t i = 0; i < b->n_persons; i++) {
 		int ms = batch_repeat(st, by, b, b->persons[i], now, rc == 0 ? due : 0);
 		if (ms != MISSING_OK)

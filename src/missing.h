@@ -325,9 +325,11 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
  * created (missing_repeat_crossed); at the first that crosses the threshold, the flag, the
  * repeat_missing_meeting clock (team: that episode's) and the missing.repeat entry naming that
  * episode, unless the person was already flagged. Only the order of those entries in the audit
- * trail differs: they follow the batch's other entries. The person's episodes are read by
- * person_id (index missing_person), so the batch's caller may drop that index while it creates
- * and build it again before missing_batch_finish (store_import_bulk_begin).
+ * trail differs: they follow the batch's other entries (person by person, ascending, when the
+ * batch's persons are many enough for one walk of every episode to cost less than a query per
+ * person). The person's episodes are read by person_id (index missing_person), so the batch's
+ * caller may drop that index while it creates and build it again before missing_batch_finish
+ * (store_import_bulk_begin).
  * The batch's episodes, gradings, rhi clocks and notifications are held in memory
  * (store_missing_pending: each episode gets its id at once) and written together by
  * missing_batch_flush, or when 100,000 are held: until then they cannot be read back, so the

@@ -52,6 +52,9 @@ static const char SQL_STARTS[] =
 	" ORDER BY started_at";
 /* Covered by missing_person (person_id, started_at and the rowid): no read of the table. */
 static const char SQL_PERSON_STARTS[] = "SELECT id, started_at FROM missing_episodes WHERE person_id = ?1";
+static const char SQL_STARTS_ALL[] =
+	"SELECT person_id, id, started_at FROM missing_episodes INDEXED BY missing_person ORDER BY person_id";
+static const char SQL_MAX_ID[] = "SELECT coalesce(max(id), 0) FROM missing_episodes";
 static const char SQL_TEAM[] = "SELECT team FROM missing_episodes WHERE id = ?1";
 static const char SQL_COUNT[] =
 	"SELECT count(*) FROM missing_episodes WHERE person_id = ?1 AND started_at BETWEEN ?2 AND ?3";
@@ -432,6 +435,56 @@ int store_missing_person_starts(struct store *st, int64_t person_id, struct stor
 	*out = NULL;
 	*n = 0;
 	return -1;
+}
+
+int store_missing_starts_all(struct store *st,
+			     int (*fn)(void *ctx, int64_t person_id, const struct store_missing_start *e, int n),
+			     void *ctx)
+{
+	/* Not a cached statement: fn may run others of the store's (never on missing_episodes). */
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), SQL_STARTS_ALL, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	struct store_missing_start *e = NULL;
+	size_t n = 0, cap = 0;
+	int64_t person = 0;
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t p = sqlite3_column_int64(s, 0);
+		if (p != person && n) {
+			if (n > 1)
+				qsort(e, n, sizeof *e, by_id);
+			if ((ret = fn(ctx, person, e, (int)n)) != 0)
+				break;
+			n = 0;
+		}
+		person = p;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct store_missing_start *a = cap <= (size_t)INT32_MAX ? realloc(e, cap * sizeof *a) : NULL;
+			if (!a) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			e = a;
+		}
+		e[n].id = sqlite3_column_int64(s, 1);
+		e[n].started_at = sqlite3_column_int64(s, 2);
+		n++;
+	}
+	if (ret == 0 && rc == SQLITE_DONE && n) {
+		if (n > 1)
+			qsort(e, n, sizeof *e, by_id);
+		ret = fn(ctx, person, e, (int)n);
+	}
+	sqlite3_finalize(s);
+	free(e);
+	return ret ? ret : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_missing_max_id(struct store *st, int64_t *out)
+{
+	return store_number(store_prepare(st, SQL_MAX_ID), out);
 }
 
 int store_missing_team(struct store *st, int64_t id, char *team, size_t cap)

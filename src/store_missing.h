@@ -120,6 +120,19 @@ struct store_missing_start {
  */
 int store_missing_person_starts(struct store *st, int64_t person_id, struct store_missing_start **out, int *n);
 
+/*
+ * store_missing_starts_all - every person's episodes, one walk of the index missing_person:
+ * fn(ctx, person_id, e, n) once per person with an episode, persons ascending, e[0..n) by id (e
+ * is the walk's own buffer, valid during the call). fn must not write missing_episodes. A
+ * non-zero return from fn stops the walk and is returned. 0 or -1.
+ */
+int store_missing_starts_all(struct store *st,
+			     int (*fn)(void *ctx, int64_t person_id, const struct store_missing_start *e, int n),
+			     void *ctx);
+
+/* store_missing_max_id - the largest missing_episodes.id (0 when there are none). 0 or -1. */
+int store_missing_max_id(struct store *st, int64_t *out);
+
 /* store_missing_team - the team of episode `id` into team[cap]. 0, STORE_NOTFOUND, -1. */
 int store_missing_team(struct store *st, int64_t id, char *team, size_t cap);
 

@@ -238,10 +238,25 @@ static const char SCHEMA_SQL[] =
  * (R3, team T3) flags her, not R4 (a later row also in the window) nor R5 (an older episode that
  * came last); Bo's two episodes flag nobody.
  */
-static void test_bulk(void **state)
+static void bulk(struct fixture *f, int others)
 {
-	struct fixture *f = *state;
 	store_set_now(NOW);
+	if (others) {
+		/* Another child's episodes, 100 days apart (never a repeat): past BATCH_WALK_RATIO (64) a
+		 * batch person, missing_batch_finish queries each person rather than walking them all. */
+		char fill[512];
+		snprintf(fill, sizeof fill,
+			 "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+			 " INSERT INTO missing_episodes(person_id, started_at, reported_at, ended_at, missing_from, category,"
+			 " created_at, created_by, updated_at, updated_by) SELECT %lld, %lld - i * 8640000,"
+			 " %lld - i * 8640000 + 60, %lld - i * 8640000 + 120, 'home', 'M', %lld, %lld, %lld, %lld FROM k",
+			 others, (long long)f->child->id, (long long)NOW, (long long)NOW, (long long)NOW, (long long)NOW,
+			 (long long)f->manager.id, (long long)NOW, (long long)f->manager.id);
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, fill, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
 	char before[16384], after[16384], gen0[32], gen1[32], text[256];
 	query_text(f, SCHEMA_SQL, before, sizeof before);
 	query_text(f, "SELECT n FROM mfh_generation", gen0, sizeof gen0);
@@ -327,6 +342,19 @@ static void test_bulk(void **state)
 	free(e);
 	import_errors_free(&errs);
 	store_set_now(0);
+}
+
+/* The bulk mode with the repeat checks as one walk of missing_person (the batch's persons hold
+ * most of the hub's episodes). */
+static void test_bulk(void **state)
+{
+	bulk(*state, 0);
+}
+
+/* The same with a query per person (a hub with many more episodes than the batch's persons). */
+static void test_bulk_many_others(void **state)
+{
+	bulk(*state, 200);
 }
 
 /*
@@ -579,6 +607,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_review, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_many_others, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_clocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_ahead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preload_merged, setup, teardown),
