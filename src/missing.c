@@ -182,6 +182,15 @@ bool missing_rhi_history(int64_t ended_at, int64_t now)
 	return ended_at > 0 && ended_at + (int64_t)MISSING_RHI_HISTORY_DAYS * 86400 < now;
 }
 
+/* Copy src into dst[cap] as snprintf("%s") would (cut at cap - 1 bytes), without parsing a
+ * format: missing_create copies several short codes for each row of an import. */
+static void put_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 void missing_out_of_area(const char *home_authority, const char *rhi_rule, const char *placing,
 			 const char *host, char *out_of_area, char *rhi_by)
 {
@@ -199,8 +208,8 @@ void missing_out_of_area(const char *home_authority, const char *rhi_rule, const
 		/* host rule: the host does it (us when the child is placed here); placing rule: the opposite. */
 		who = (host_does == here) ? "us" : "other";
 	}
-	snprintf(out_of_area, 20, "%s", where);
-	snprintf(rhi_by, 8, "%s", who);
+	put_text(out_of_area, 20, where);
+	put_text(rhi_by, 8, who);
 }
 
 const char *missing_rhi_status(const struct missing_episode *e, const struct missing_rhi *r, int64_t now)
@@ -474,8 +483,8 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 	}
 	if (place(st, s, e) != 0)
 		return MISSING_ERROR;
-	snprintf(e->grade_latest, sizeof e->grade_latest, "%s", e->grade);
-	snprintf(e->grade_highest, sizeof e->grade_highest, "%s", e->grade);
+	put_text(e->grade_latest, sizeof e->grade_latest, e->grade);
+	put_text(e->grade_highest, sizeof e->grade_highest, e->grade);
 	e->rhi_due_at = e->ended_at ? e->ended_at + MISSING_RHI_SECONDS : 0;
 	e->reopened_count = 0;
 	int64_t now = store_now();
@@ -487,8 +496,8 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 		return MISSING_DUPLICATE;
 	if (rc != 0)
 		return MISSING_ERROR;
-	snprintf(e->created_by, sizeof e->created_by, "%s", by->username);
-	snprintf(e->updated_by, sizeof e->updated_by, "%s", by->username);
+	put_text(e->created_by, sizeof e->created_by, by->username);
+	put_text(e->updated_by, sizeof e->updated_by, by->username);
 	if (id)
 		*id = e->id;
 	if (e->grade[0]) {
@@ -498,9 +507,9 @@ int missing_create(struct store *st, const struct user *by, struct missing_episo
 			return MISSING_ERROR;
 		g->id = 0;
 		g->note[0] = 0;
-		snprintf(g->grade, sizeof g->grade, "%s", e->grade);
+		put_text(g->grade, sizeof g->grade, e->grade);
 		g->graded_at = e->graded_at ? e->graded_at : e->reported_at;
-		snprintf(g->graded_by, sizeof g->graded_by, "%s", e->graded_by);
+		put_text(g->graded_by, sizeof g->graded_by, e->graded_by);
 		rc = e->batch ? store_missing_pending_grading(e->batch->pending, e->id, g, by->id, now)
 			      : store_missing_grading_insert(st, e->id, g, by->id, now);
 		free(g);
