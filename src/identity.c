@@ -38,6 +38,8 @@
 
 #define RESOLVE_FLOOR 0.05       /* candidates below this are not worth a reviewer's time */
 #define NAME_WORDS_MAX 12        /* name words the full-text rule looks for */
+#define CROWDED_WORD_CHARS 64    /* a longer name word is not remembered as crowded */
+#define CROWDED_MAX 4096         /* crowded words a cache remembers */
 
 /* ---- blocking ---- */
 
@@ -134,8 +136,12 @@ static int words_of(char *text, const char **words, int max)
 	return n;
 }
 
-/* Run every blocking rule for `in`, collecting ids into *s. 0 or -1. */
-static int block(struct store *st, const struct match_input *in, struct idset *s)
+static bool cache_crowded(const struct identity_cache *c, const char *word);
+static void cache_crowd(struct identity_cache *c, const char *word);
+
+/* Run every blocking rule for `in`, collecting ids into *s; name words crowded in cache c (NULL:
+ * none) are not counted again. 0 or -1. */
+static int block(struct store *st, struct identity_cache *c, const struct match_input *in, struct idset *s)
 {
 	const int lim = IDENTITY_BLOCK_LIMIT;
 	char nhs[11], dob[11] = "", swapped[11], pc[9];
@@ -170,8 +176,14 @@ static int block(struct store *st, const struct match_input *in, struct idset *s
 	snprintf(both, sizeof both, "%s %s", given, family);
 	const char *words[NAME_WORDS_MAX];
 	int n = words_of(both, words, NAME_WORDS_MAX);
-	if (n && store_identity_by_names(st, words, n, lim, idset_add, s) != 0)
+	bool crowded[NAME_WORDS_MAX], known[NAME_WORDS_MAX];
+	for (int i = 0; i < n; i++)
+		crowded[i] = known[i] = c && cache_crowded(c, words[i]);
+	if (n && store_identity_by_names(st, words, n, lim, crowded, idset_add, s) != 0)
 		return -1;
+	for (int i = 0; c && i < n; i++)
+		if (crowded[i] && !known[i])
+			cache_crowd(c, words[i]);
 	if (s->oom)
 		return -1;
 	idset_unique(s);
@@ -279,6 +291,10 @@ struct identity_cache {
 	int64_t min_id;
 	size_t n, cap;                  /* entries; slots (a power of two) */
 	struct identity_person **slot;  /* by id, open addressing; NULL: free */
+	/* Name words found held by more than IDENTITY_BLOCK_LIMIT persons: the run only adds
+	 * persons, so such a word stays crowded and its holders need not be counted again. */
+	char (*crowded)[CROWDED_WORD_CHARS];
+	size_t n_crowded;
 };
 
 struct identity_cache *identity_cache_new(int64_t min_id)
@@ -296,6 +312,7 @@ void identity_cache_free(struct identity_cache *c)
 	for (size_t i = 0; i < c->cap; i++)
 		free(c->slot[i]);
 	free(c->slot);
+	free(c->crowded);
 	free(c);
 }
 
@@ -314,6 +331,30 @@ static struct identity_person *cache_find(const struct identity_cache *c, int64_
 	return NULL;
 }
 
+/* Whether word was found crowded (held by more than IDENTITY_BLOCK_LIMIT persons) in this run. */
+static bool cache_crowded(const struct identity_cache *c, const char *word)
+{
+	for (size_t i = 0; i < c->n_crowded; i++)
+		if (strcmp(c->crowded[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* Remember word as crowded. Out of memory, a full list or a long word only mean it is counted
+ * again next time. */
+static void cache_crowd(struct identity_cache *c, const char *word)
+{
+	if (strlen(word) >= CROWDED_WORD_CHARS || c->n_crowded >= CROWDED_MAX)
+		return;
+	if (c->n_crowded % 64 == 0) {
+		char(*a)[CROWDED_WORD_CHARS] = realloc(c->crowded, (c->n_crowded + 64) * sizeof *a);
+		if (!a)
+			return;
+		c->crowded = a;
+	}
+	memcpy(c->crowded[c->n_crowded++], word, strlen(word) + 1);
+}
+
 /* Keep a copy of p (read with its address). Out of memory only means no copy. */
 static void cache_put(struct identity_cache *c, const struct identity_person *p)
 {
@@ -322,16 +363,16 @@ static void cache_put(struct identity_cache *c, const struct identity_person *p)
 		struct identity_person **slot = calloc(cap, sizeof *slot);
 		if (!slot)
 			return;
-		struct identity_cache grown = { .min_id = c->min_id, .n = c->n, .cap = cap, .slot = slot };
 		for (size_t i = 0; i < c->cap; i++)
 			if (c->slot[i]) {
-				size_t h = cache_home(&grown, c->slot[i]->id);
+				size_t h = (size_t)((uint64_t)c->slot[i]->id * 0x9E3779B97F4A7C15u) & (cap - 1);
 				while (slot[h])
 					h = (h + 1) & (cap - 1);
 				slot[h] = c->slot[i];
 			}
 		free(c->slot);
-		*c = grown;
+		c->slot = slot;
+		c->cap = cap;
 	}
 	struct identity_person *copy = malloc(sizeof *copy);
 	if (!copy)
@@ -376,7 +417,7 @@ static int search(struct store *st, struct identity_cache *c, const struct match
 		return 0;
 	struct idset s = { 0 };
 	struct identity_person *p = malloc(sizeof *p);
-	int rc = p ? block(st, in, &s) : -1;
+	int rc = p ? block(st, c, in, &s) : -1;
 	for (size_t i = 0; rc == 0 && i < s.n; i++) {
 		int got = person_read(st, c, s.ids[i], address, p);
 		if (got == STORE_NOTFOUND)

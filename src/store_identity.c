@@ -163,8 +163,8 @@ int store_identity_by_postcode_initial(struct store *st, const char *postcode, c
 	return walk_ids(s, fn, ctx);
 }
 
-int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, store_identity_id_fn fn,
-			    void *ctx)
+int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, bool *crowded,
+			    store_identity_id_fn fn, void *ctx)
 {
 	/* 1. The persons holding every word, best first. */
 	char expr[1024] = "";
@@ -192,7 +192,7 @@ int store_identity_by_names(struct store *st, const char *const *words, int n, i
 		bool repeat = false;
 		for (int k = 0; k < i; k++)
 			repeat = repeat || strcmp(words[k], words[i]) == 0;
-		if (repeat || !fts_add(one, sizeof one, " ", words[i]) || !one[0])
+		if (repeat || (crowded && crowded[i]) || !fts_add(one, sizeof one, " ", words[i]) || !one[0])
 			continue;
 		s = store_prepare(st, SQL_BY_WORD);
 		if (!s) {
@@ -209,8 +209,11 @@ int store_identity_by_names(struct store *st, const char *const *words, int n, i
 			ret = -1;
 			break;
 		}
-		if (got > limit)
+		if (got > limit) {
+			if (crowded)
+				crowded[i] = true;
 			continue;
+		}
 		/* Merged holders too: the caller reads every candidate and skips a merged one, so a
 		 * look-up each here (hundreds for a rare family name) would only repeat that. */
 		for (int k = 0; k < got; k++)

@@ -38,7 +38,9 @@ typedef int (*store_identity_id_fn)(void *ctx, int64_t person_id);
  *    a whole word), best (FTS5 rank) first; then, for each word held by at most `limit` persons,
  *    every holder (a word held by more is too common to block on by itself). Up to `limit` from
  *    the first step and `limit` per word after it. The second step's holders may include merged
- *    persons (the matcher reads every candidate and skips merged ones).
+ *    persons (the matcher reads every candidate and skips merged ones). `crowded` (NULL: none)
+ *    has one flag per word: a word flagged true is taken as held by more than `limit` without
+ *    counting, and the second step sets the flag of each word it finds so.
  */
 /*
  * store_identity_names_optimize - merge the name index's segments into one (FTS5 'optimize'). A
@@ -55,8 +57,8 @@ int store_identity_by_family_year(struct store *st, const char *family, const ch
 				  store_identity_id_fn fn, void *ctx);
 int store_identity_by_postcode_initial(struct store *st, const char *postcode, char initial, int limit,
 				       store_identity_id_fn fn, void *ctx);
-int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, store_identity_id_fn fn,
-			    void *ctx);
+int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, bool *crowded,
+			    store_identity_id_fn fn, void *ctx);
 
 /*
  * store_identity_person - load person `id` into *out; with `address` false the address and

@@ -200,9 +200,20 @@ static void test_each_rule_finds_and_merged_never(void **state)
 	 * a merged holder too (the matcher skips it when it reads it: see below). */
 	const char *words[] = { "kay", "nobody" };
 	memset(&x, 0, sizeof x);
-	assert_int_equal(store_identity_by_names(f->st, words, 2, 10, found_add, &x), 0);
+	assert_int_equal(store_identity_by_names(f->st, words, 2, 10, NULL, found_add, &x), 0);
 	assert_true(has(&x, f->kayleigh));
 	assert_false(has(&x, f->sophie));
+	/* A word held by more than the limit is flagged crowded; a word flagged is not counted again
+	 * (identity_cache remembers such words for a run that only adds persons). */
+	bool crowded[2] = { false, false };
+	memset(&x, 0, sizeof x);
+	assert_int_equal(store_identity_by_names(f->st, words, 2, 0, crowded, found_add, &x), 0);
+	assert_true(crowded[0]);
+	assert_false(crowded[1]);
+	assert_int_equal(x.n, 0);
+	memset(&x, 0, sizeof x);
+	assert_int_equal(store_identity_by_names(f->st, words, 2, 10, crowded, found_add, &x), 0);
+	assert_false(has(&x, f->kayleigh));
 	/* The search over every rule never returns the merged person, "kay" or not. */
 	int64_t ids[10];
 	struct identity_match *m = calloc(10, sizeof *m);
