@@ -245,10 +245,19 @@ struct import_ctx {
 					    * the hub held, when known_all (a file much larger than the
 					    * hub's episodes: one walk instead of a look-up a row) */
 	bool known_all;
-	struct keymap ids;                 /* 'n' NHS number / 'l' LA id -> the person holding it */
+	struct keymap hub_ids;             /* 'n' NHS number / 'l' LA id -> the person holding it, for
+					    * every identifier of the hub when ids_all (a large file:
+					    * store_import_identifiers). Read by the reader thread too: not
+					    * changed once it starts */
+	struct keymap ids;                 /* the same for the persons this run creates, and (without
+					    * ids_all) the look-ups of the store already made */
 	struct identity_cache *matched;    /* the persons this run creates, as the matcher read them */
-	bool ids_all;                      /* ids holds every identifier of the hub (a large file:
-					    * store_import_identifiers), so a miss needs no look-up */
+	bool ids_all;                      /* hub_ids holds every identifier of the hub, so one in
+					    * neither map is held by nobody: no look-up */
+	int64_t row_known;                 /* with known_all: the hub's episode with the row's key, as the
+					    * reader found it in `known` (0: none) */
+	int64_t row_nhs, row_la;           /* with ids_all: the hub's holders of the row's NHS number and
+					    * LA id, as the reader found them in hub_ids (0: none) */
 	struct keymap persons;             /* name/dob/sex key -> person id, or -(i + 1) for reviews[i] */
 	struct identity_result **reviews;  /* the matcher's undecided results kept for later rows */
 	size_t n_reviews, cap_reviews;
@@ -782,11 +791,15 @@ static int remember_identifier(struct import_ctx *x, char kind, const char *valu
  * store (lookup), remembered for the next rows of the same child. 0 with *id, STORE_NOTFOUND ("" or
  * nobody holds it) or -1.
  */
-static int by_identifier(struct import_ctx *x, char kind, const char *value,
+static int by_identifier(struct import_ctx *x, char kind, const char *value, int64_t hub,
 			 int (*lookup)(struct store *, const char *, int64_t *), int64_t *id)
 {
 	if (!value[0])
 		return STORE_NOTFOUND;
+	if (x->ids_all && hub) {
+		*id = hub;
+		return 0;
+	}
 	char key[PERSON_REF_CHARS * 4 + 4];
 	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
 	if (keymap_get(&x->ids, key, id))
@@ -845,9 +858,9 @@ static enum import_status resolve_person(struct import_ctx *x, int64_t *id, bool
 {
 	*id = 0;
 	*created = false;
-	int rc = by_identifier(x, 'n', x->rp->nhs_number, store_import_person_by_nhs, id);
+	int rc = by_identifier(x, 'n', x->rp->nhs_number, x->row_nhs, store_import_person_by_nhs, id);
 	if (rc == STORE_NOTFOUND)
-		rc = by_identifier(x, 'l', x->rp->la_id, store_import_person_by_la_id, id);
+		rc = by_identifier(x, 'l', x->rp->la_id, x->row_la, store_import_person_by_la_id, id);
 	if (rc == 0)
 		return IMPORT_OK;
 	if (rc != STORE_NOTFOUND)
@@ -899,11 +912,10 @@ static int find_episode(struct import_ctx *x, int64_t *id)
 {
 	if (!x->known_all)
 		return missing_find_by_ref(x->st, x->ep->police_force, x->ep->police_ref, id);
-	if (!x->ep->police_ref[0])
+	if (!x->row_known)
 		return MISSING_NOT_FOUND;
-	char key[sizeof x->ep->police_force + sizeof x->ep->police_ref + 2];
-	join_key(key, sizeof key, x->ep->police_force, x->ep->police_ref);
-	return keymap_get(&x->known, key, id) ? MISSING_OK : MISSING_NOT_FOUND;
+	*id = x->row_known;
+	return MISSING_OK;
 }
 
 /* store_import_keys' callback: remember one existing episode's key. */
@@ -923,9 +935,9 @@ static int know_identifier(void *ctx, char kind, const char *value, int64_t id)
 	char key[PERSON_REF_CHARS * 4 + 4];
 	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
 	int64_t first;
-	if (keymap_get(&x->ids, key, &first))
+	if (keymap_get(&x->hub_ids, key, &first))
 		return 0;
-	return keymap_put(&x->ids, key, id) != 0 ? -1 : 0;
+	return keymap_put(&x->hub_ids, key, id) != 0 ? -1 : 0;
 }
 
 /* Write a checked row: update the episode its key names, or resolve the person and create it. */
@@ -1036,6 +1048,8 @@ static void file_error(struct import_errors *errs, long line, const char *messag
 struct read_row {
 	long row, line;
 	bool failed;                   /* the row has an error (in the reader's list) */
+	int64_t known, nhs, la;        /* what the reader found in the writer's maps that do not change
+					* (import_ctx row_known, row_nhs, row_la); 0: nothing */
 	struct row_person rp;
 	struct missing_episode *ep;    /* the chunk's own, reused */
 	const char *vals[C_COUNT];     /* into text */
@@ -1069,6 +1083,8 @@ struct reader {
 	const int *col_at;
 	int width;
 	struct import_ctx px;
+	const struct keymap *known;    /* the writer's, when it holds every key of the hub (known_all) */
+	const struct keymap *hub_ids;  /* the writer's, when it holds every identifier (ids_all) */
 	struct import_errors errs;
 	char error[256];               /* the CSV error that ended the file, or "" for no memory */
 	long error_line;
@@ -1102,6 +1118,33 @@ static bool read_fields(struct reader *rd, struct read_row *rr, char **fields, i
 		at += len + 1;
 	}
 	return true;
+}
+
+/* An identifier's holder in map m (0: none). */
+static int64_t holder(const struct keymap *m, char kind, const char *value)
+{
+	if (!value[0])
+		return 0;
+	char key[PERSON_REF_CHARS * 4 + 4];
+	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
+	int64_t id;
+	return keymap_get(m, key, &id) ? id : 0;
+}
+
+/* Look a checked row up in the writer's maps of the hub (they do not change while the reader
+ * runs), so that its thread need not: the episode with its key, the holders of its identifiers. */
+static void find_in_hub(struct reader *rd, struct read_row *rr)
+{
+	if (rd->known && rr->ep->police_ref[0]) {
+		char key[sizeof rr->ep->police_force + sizeof rr->ep->police_ref + 2];
+		join_key(key, sizeof key, rr->ep->police_force, rr->ep->police_ref);
+		if (!keymap_get(rd->known, key, &rr->known))
+			rr->known = 0;
+	}
+	if (rd->hub_ids) {
+		rr->nhs = holder(rd->hub_ids, 'n', rr->rp.nhs_number);
+		rr->la = holder(rd->hub_ids, 'l', rr->rp.la_id);
+	}
 }
 
 /* Read and check rows into chunk c until it is full or the file ends. */
@@ -1153,6 +1196,9 @@ static void read_chunk(struct reader *rd, struct read_chunk *c)
 			}
 		}
 		rr->failed = px->row_failed;
+		rr->known = rr->nhs = rr->la = 0;
+		if (!rr->failed)
+			find_in_hub(rd, rr);
 	}
 }
 
@@ -1207,6 +1253,8 @@ static int reader_start(struct reader *rd, const struct import_ctx *x, struct cs
 	rd->width = width;
 	rd->px = (struct import_ctx){ .now = x->now, .import_id = x->import_id, .errs = &rd->errs,
 				      .header_missing = x->header_missing };
+	rd->known = x->known_all ? &x->known : NULL;
+	rd->hub_ids = x->ids_all ? &x->hub_ids : NULL;
 	rd->chunks = calloc(READ_CHUNKS, sizeof *rd->chunks);
 	if (!rd->chunks)
 		return -1;
@@ -1390,6 +1438,9 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 			x.ep = rr->ep;
 			x.ep->batch = x.batch;
 			x.rp = &rr->rp;
+			x.row_known = rr->known;
+			x.row_nhs = rr->nhs;
+			x.row_la = rr->la;
 			x.row_bad = 0;
 			x.row_failed = false;
 			if (rr->failed)
@@ -1461,6 +1512,7 @@ out:
 	keymap_free(&x.refs);
 	keymap_free(&x.known);
 	keymap_free(&x.ids);
+	keymap_free(&x.hub_ids);
 	keymap_free(&x.persons);
 	for (size_t i = 0; i < x.n_reviews; i++)
 		free(x.reviews[i]);
