@@ -316,16 +316,17 @@ void identity_cache_free(struct identity_cache *c)
 	free(c);
 }
 
-static size_t cache_home(const struct identity_cache *c, int64_t id)
+/* Where id's search starts in a table of cap slots (a power of two). */
+static size_t cache_home(int64_t id, size_t cap)
 {
-	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15u) & (c->cap - 1);
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15u) & (cap - 1);
 }
 
 static struct identity_person *cache_find(const struct identity_cache *c, int64_t id)
 {
 	if (!c->cap)
 		return NULL;
-	for (size_t h = cache_home(c, id); c->slot[h]; h = (h + 1) & (c->cap - 1))
+	for (size_t h = cache_home(id, c->cap); c->slot[h]; h = (h + 1) & (c->cap - 1))
 		if (c->slot[h]->id == id)
 			return c->slot[h];
 	return NULL;
@@ -365,7 +366,7 @@ static void cache_put(struct identity_cache *c, const struct identity_person *p)
 			return;
 		for (size_t i = 0; i < c->cap; i++)
 			if (c->slot[i]) {
-				size_t h = (size_t)((uint64_t)c->slot[i]->id * 0x9E3779B97F4A7C15u) & (cap - 1);
+				size_t h = cache_home(c->slot[i]->id, cap);
 				while (slot[h])
 					h = (h + 1) & (cap - 1);
 				slot[h] = c->slot[i];
@@ -378,7 +379,7 @@ static void cache_put(struct identity_cache *c, const struct identity_person *p)
 	if (!copy)
 		return;
 	*copy = *p;
-	size_t h = cache_home(c, p->id);
+	size_t h = cache_home(p->id, c->cap);
 	while (c->slot[h])
 		h = (h + 1) & (c->cap - 1);
 	c->slot[h] = copy;

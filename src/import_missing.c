@@ -776,13 +776,20 @@ static void join_key(char *key, size_t cap, const char *a, const char *b)
 	key[n + m] = 0;
 }
 
+/* An identifier's key in the maps of identifiers: kind ('n' NHS number, 'l' LA id), U+001F, value. */
+#define ID_KEY_CHARS (PERSON_REF_CHARS * 4 + 4)
+static void id_key(char key[ID_KEY_CHARS], char kind, const char *value)
+{
+	join_key(key, ID_KEY_CHARS, (const char[]){ kind, 0 }, value);
+}
+
 /* Remember that identifier `value` of kind `kind` ('n' NHS number, 'l' LA id) is person id's. */
 static int remember_identifier(struct import_ctx *x, char kind, const char *value, int64_t id)
 {
 	if (!value[0])
 		return 0;
-	char key[PERSON_REF_CHARS * 4 + 4];
-	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
+	char key[ID_KEY_CHARS];
+	id_key(key, kind, value);
 	return keymap_put(&x->ids, key, id);
 }
 
@@ -800,8 +807,8 @@ static int by_identifier(struct import_ctx *x, char kind, const char *value, int
 		*id = hub;
 		return 0;
 	}
-	char key[PERSON_REF_CHARS * 4 + 4];
-	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
+	char key[ID_KEY_CHARS];
+	id_key(key, kind, value);
 	if (keymap_get(&x->ids, key, id))
 		return 0;
 	if (x->ids_all)
@@ -932,8 +939,8 @@ static int know_key(void *ctx, const char *force, const char *ref, int64_t id)
 static int know_identifier(void *ctx, char kind, const char *value, int64_t id)
 {
 	struct import_ctx *x = ctx;
-	char key[PERSON_REF_CHARS * 4 + 4];
-	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
+	char key[ID_KEY_CHARS];
+	id_key(key, kind, value);
 	int64_t first;
 	if (keymap_get(&x->hub_ids, key, &first))
 		return 0;
@@ -1125,22 +1132,19 @@ static int64_t holder(const struct keymap *m, char kind, const char *value)
 {
 	if (!value[0])
 		return 0;
-	char key[PERSON_REF_CHARS * 4 + 4];
-	join_key(key, sizeof key, (const char[]){ kind, 0 }, value);
+	char key[ID_KEY_CHARS];
+	id_key(key, kind, value);
 	int64_t id;
 	return keymap_get(m, key, &id) ? id : 0;
 }
 
-/* Look a checked row up in the writer's maps of the hub (they do not change while the reader
- * runs), so that its thread need not: the episode with its key, the holders of its identifiers. */
-static void find_in_hub(struct reader *rd, struct read_row *rr)
+/* Look a checked row, whose episode key is `key`, up in the writer's maps of the hub (they do
+ * not change while the reader runs), so that its thread need not: the episode with that key,
+ * the holders of its identifiers. */
+static void find_in_hub(struct reader *rd, struct read_row *rr, const char *key)
 {
-	if (rd->known && rr->ep->police_ref[0]) {
-		char key[sizeof rr->ep->police_force + sizeof rr->ep->police_ref + 2];
-		join_key(key, sizeof key, rr->ep->police_force, rr->ep->police_ref);
-		if (!keymap_get(rd->known, key, &rr->known))
-			rr->known = 0;
-	}
+	if (rd->known && rr->ep->police_ref[0] && !keymap_get(rd->known, key, &rr->known))
+		rr->known = 0;
 	if (rd->hub_ids) {
 		rr->nhs = holder(rd->hub_ids, 'n', rr->rp.nhs_number);
 		rr->la = holder(rd->hub_ids, 'l', rr->rp.la_id);
@@ -1182,9 +1186,9 @@ static void read_chunk(struct reader *rd, struct read_chunk *c)
 		px->ep = rr->ep;
 		px->rp = &rr->rp;
 		check_row(px);
+		char key[sizeof px->ep->police_force + sizeof px->ep->police_ref + 2];
+		join_key(key, sizeof key, px->ep->police_force, px->ep->police_ref);
 		if (!px->row_failed && px->ep->police_force[0] && px->ep->police_ref[0]) {
-			char key[sizeof px->ep->police_force + sizeof px->ep->police_ref + 2];
-			join_key(key, sizeof key, px->ep->police_force, px->ep->police_ref);
 			int64_t first;
 			if (keymap_get(&px->refs, key, &first)) {
 				add_error(px, C_POLICE_REF, "row %lld has the same police_force and police_ref",
@@ -1198,7 +1202,7 @@ static void read_chunk(struct reader *rd, struct read_chunk *c)
 		rr->failed = px->row_failed;
 		rr->known = rr->nhs = rr->la = 0;
 		if (!rr->failed)
-			find_in_hub(rd, rr);
+			find_in_hub(rd, rr, key);
 	}
 }
 
@@ -1389,8 +1393,8 @@ enum import_status import_missing_run(struct store *st, const struct user *by, c
 			goto out;
 		x.known_all = true;
 	}
-	/* As many lines as the hub has persons: read every identifier once (by_identifier finds
-	 * them all in x.ids: one not there is held by nobody). */
+	/* As many lines as the hub has persons: read every identifier once (into x.hub_ids, where
+	 * the reader finds each row's: one in neither map is held by nobody). */
 	int64_t persons = 0;
 	if (store_import_persons(st, &persons) != 0 ||
 	    (lines >= 1000 && lines >= persons && store_import_identifiers(st, know_identifier, &x) != 0))

@@ -415,6 +415,16 @@ out:
 static int repeat_check(struct store *st, const struct user *by, const struct settings_mfh *s, int64_t person_id,
 			int64_t id, int64_t started_at, const char *team, bool *flagged);
 
+/* The slot of person_id in a set of cap slots (a power of two, never full): the one holding it,
+ * or the empty one where it would go. */
+static size_t seen_slot(const int64_t *seen, size_t cap, int64_t person_id)
+{
+	size_t h = (size_t)((uint64_t)person_id * 0x9E3779B97F4A7C15u) & (cap - 1);
+	while (seen[h] && seen[h] != person_id)
+		h = (h + 1) & (cap - 1);
+	return h;
+}
+
 /* Remember that the batch created an episode of person_id (its repeat check waits for
  * missing_batch_finish). MISSING_OK or MISSING_ERROR. */
 static int batch_defer(struct missing_batch *b, int64_t person_id)
@@ -424,20 +434,15 @@ static int batch_defer(struct missing_batch *b, int64_t person_id)
 		int64_t *seen = calloc(cap, sizeof *seen);
 		if (!seen)
 			return MISSING_ERROR;
-		for (size_t i = 0; i < b->n_persons; i++) {
-			size_t h = (size_t)((uint64_t)b->persons[i] * 0x9E3779B97F4A7C15u) & (cap - 1);
-			while (seen[h])
-				h = (h + 1) & (cap - 1);
-			seen[h] = b->persons[i];
-		}
+		for (size_t i = 0; i < b->n_persons; i++)
+			seen[seen_slot(seen, cap, b->persons[i])] = b->persons[i];
 		free(b->seen);
 		b->seen = seen;
 		b->cap_seen = cap;
 	}
-	size_t h = (size_t)((uint64_t)person_id * 0x9E3779B97F4A7C15u) & (b->cap_seen - 1);
-	for (; b->seen[h]; h = (h + 1) & (b->cap_seen - 1))
-		if (b->seen[h] == person_id)
-			return MISSING_OK;
+	size_t h = seen_slot(b->seen, b->cap_seen, person_id);
+	if (b->seen[h])
+		return MISSING_OK;
 	if (b->n_persons == b->cap_persons) {
 		size_t cap = b->cap_persons ? b->cap_persons * 2 : 1024;
 		int64_t *a = realloc(b->persons, cap * sizeof *a);
@@ -1194,13 +1199,7 @@ out:
 /* Whether the batch created an episode of person_id (batch_defer's set). */
 static bool batch_has(const struct missing_batch *b, int64_t person_id)
 {
-	if (!b->cap_seen)
-		return false;
-	size_t h = (size_t)((uint64_t)person_id * 0x9E3779B97F4A7C15u) & (b->cap_seen - 1);
-	for (; b->seen[h]; h = (h + 1) & (b->cap_seen - 1))
-		if (b->seen[h] == person_id)
-			return true;
-	return false;
+	return b->cap_seen && b->seen[seen_slot(b->seen, b->cap_seen, person_id)];
 }
 
 /* The walk's crossings: (person, episode) pairs, flagged once the walk is over (it only reads). */
@@ -1274,15 +1273,17 @@ int missing_batch_finish(struct store *st, const struct user *by, struct missing
 	int rc = clock_due(st, STANDARD_REPEAT, now, &due);
 	if (rc != 0 && rc != STORE_NOTFOUND)
 		return MISSING_ERROR;
+	if (rc != 0)
+		due = 0; /* an unknown or inactive standard: clock_start, given 0, finds that out itself */
 	if (!b->n_persons)
 		return MISSING_OK;
 	int64_t episodes = 0;
 	if (store_missing_max_id(st, &episodes) != 0)
 		return MISSING_ERROR;
 	if ((int64_t)b->n_persons * BATCH_WALK_RATIO >= episodes)
-		return batch_repeat_walk(st, by, b, now, rc == 0 ? due : 0);
+		return batch_repeat_walk(st, by, b, now, due);
 	for (size_t i = 0; i < b->n_persons; i++) {
-		int ms = batch_repeat(st, by, b, b->persons[i], now, rc == 0 ? due : 0);
+		int ms = batch_repeat(st, by, b, b->persons[i], now, due);
 		if (ms != MISSING_OK)
 			return ms;
 	}

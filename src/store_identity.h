@@ -26,8 +26,8 @@ struct store;
 typedef int (*store_identity_id_fn)(void *ctx, int64_t person_id);
 
 /*
- * The blocking look-ups. Each calls fn for up to `limit` persons that are not merged and returns
- * 0, or -1 on a store error. Arguments are already normalised by the caller:
+ * The blocking look-ups. Each calls fn for up to `limit` persons that are not merged (but see
+ * by_names) and returns 0, or -1 on a store error. Arguments are already normalised by the caller:
  *  - by_nhs: persons.nhs_number = nhs (10 digits).
  *  - by_dob: persons.dob = dob (YYYY-MM-DD).
  *  - by_family_year: persons whose name index holds the folded word `family` (every word of it,
@@ -42,15 +42,6 @@ typedef int (*store_identity_id_fn)(void *ctx, int64_t person_id);
  *    has one flag per word: a word flagged true is taken as held by more than `limit` without
  *    counting, and the second step sets the flag of each word it finds so.
  */
-/*
- * store_identity_names_optimize - merge the name index's segments into one (FTS5 'optimize'). A
- * hub's index grows a segment at a time, one person after another, and each word of a search is
- * looked up in every segment: after the merge a search of several words costs a third to a half
- * (docs/benchmarks.md). Rewrites the index (~15 MB for 300,000 persons, a fraction of a second):
- * for the start of a run of many searches (a large import). 0 or -1.
- */
-int store_identity_names_optimize(struct store *st);
-
 int store_identity_by_nhs(struct store *st, const char *nhs, int limit, store_identity_id_fn fn, void *ctx);
 int store_identity_by_dob(struct store *st, const char *dob, int limit, store_identity_id_fn fn, void *ctx);
 int store_identity_by_family_year(struct store *st, const char *family, const char *year, int limit,
@@ -59,6 +50,15 @@ int store_identity_by_postcode_initial(struct store *st, const char *postcode, c
 				       store_identity_id_fn fn, void *ctx);
 int store_identity_by_names(struct store *st, const char *const *words, int n, int limit, bool *crowded,
 			    store_identity_id_fn fn, void *ctx);
+
+/*
+ * store_identity_names_optimize - merge the name index's segments into one (FTS5 'optimize'). A
+ * hub's index grows a segment at a time, one person after another, and each word of a search is
+ * looked up in every segment: after the merge a search of several words costs a third to a half
+ * (docs/benchmarks.md). Rewrites the index (~15 MB for 300,000 persons, a fraction of a second):
+ * for the start of a run of many searches (a large import). 0 or -1.
+ */
+int store_identity_names_optimize(struct store *st);
 
 /*
  * store_identity_person - load person `id` into *out; with `address` false the address and

@@ -34,9 +34,8 @@ static const char SQL_MERGED_INTO[] = "SELECT coalesce(merged_into, 0) FROM pers
 
 static const char SQL_EPISODES[] = "SELECT count(*) FROM missing_episodes";
 static const char SQL_PERSONS[] = "SELECT coalesce(max(id), 0) FROM persons";
-/* Every holder of an identifier, in the order SQL_BY_NHS and SQL_BY_LA_ID prefer them. */
-/* The identifiers' holders, unmerged ones first (a walk in rowid order, no sort), then merged
- * ones (few: by their own index). */
+/* Every holder of an identifier, in the order SQL_BY_NHS and SQL_BY_LA_ID prefer them: unmerged
+ * ones first (a walk in rowid order, no sort), then merged ones (few: by their own index). */
 static const char SQL_IDENTIFIERS[] =
 	"SELECT id, 0, nhs_number, la_id FROM persons"
 	" WHERE merged_into IS NULL AND (nhs_number IS NOT NULL OR la_id IS NOT NULL) ORDER BY id";
